@@ -1,0 +1,1 @@
+//! crvs-comms: notifications of an OpenCRVS deployment managed as configuration as code.
