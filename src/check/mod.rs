@@ -1,0 +1,147 @@
+//! `check`: validates a loaded catalogue and every template file it references against the OpenCRVS
+//! contract of its profile. The rules live in submodules by concern (the placeholders of each
+//! message, which copy must exist, template files); this module runs them in file order.
+
+mod copy;
+mod coverage;
+mod suggest;
+
+use crate::catalogue::{Catalogue, Loaded, Notification};
+use crate::contract::{Contract, NotificationSpec};
+use crate::findings::Finding;
+
+pub use copy::{CopyKind, CopyText, copies_of};
+pub use suggest::{closest, suggest_variable};
+
+/// Every finding of a catalogue, in reading order: the catalogue's own lines first, then
+/// file-wide findings, then those in template files.
+pub fn check(loaded: &Loaded) -> Vec<Finding> {
+    let mut findings = loaded.findings.clone();
+    if let Some(catalogue) = &loaded.catalogue {
+        findings.extend(check_catalogue(catalogue, &loaded.source));
+    }
+    let catalogue_file = loaded.source.display.as_str();
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.file != catalogue_file,
+                f.file.clone(),
+                f.line.is_none(),
+                f.line,
+                f.column,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    findings
+}
+
+/// The rules' findings for a catalogue that loaded, in file order.
+pub fn check_catalogue(catalogue: &Catalogue, source: &crate::source::SourceText) -> Vec<Finding> {
+    let contract = Contract::for_profile(catalogue.settings.opencrvs);
+    let entries: Vec<_> = catalogue.notifications.iter().collect();
+    // Parsing templates dominates on large catalogues; notifications are independent, so the work
+    // is split across cores and the findings joined back in file order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = entries.len().div_ceil(workers).max(64);
+    let mut findings: Vec<Finding> = std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| {
+                let contract = &contract;
+                scope.spawn(move || {
+                    let mut findings = Vec::new();
+                    let mut templates = copy::TemplateFiles::default();
+                    for (key, notification) in part {
+                        let context = Context::new(contract, key, notification);
+                        coverage::check_notification(catalogue, source, &context, &mut findings);
+                        copy::check_notification(
+                            catalogue,
+                            source,
+                            &context,
+                            &mut templates,
+                            &mut findings,
+                        );
+                    }
+                    findings
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    coverage::check_missing_keys(catalogue, &contract, &source.display, &mut findings);
+    findings
+}
+
+/// Findings of one notification only, as `edit` needs before it writes new copy.
+pub fn check_one(
+    catalogue: &Catalogue,
+    source: &crate::source::SourceText,
+    key: &str,
+) -> Vec<Finding> {
+    let Some(notification) = catalogue.notifications.get(key) else {
+        return Vec::new();
+    };
+    let contract = Contract::for_profile(catalogue.settings.opencrvs);
+    let context = Context::new(&contract, key, notification);
+    let mut findings = Vec::new();
+    coverage::check_notification(catalogue, source, &context, &mut findings);
+    copy::check_notification(
+        catalogue,
+        source,
+        &context,
+        &mut copy::TemplateFiles::default(),
+        &mut findings,
+    );
+    findings
+}
+
+/// What the rules know about the notification they are looking at.
+pub struct Context<'a> {
+    pub contract: &'a Contract,
+    pub key: &'a str,
+    pub notification: &'a Notification,
+    /// The contract entry the notification is judged by: its own, or that of the SMS key it shares.
+    pub spec: Option<&'a NotificationSpec>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        contract: &'a Contract,
+        key: &'a str,
+        notification: &'a Notification,
+    ) -> Context<'a> {
+        let spec = contract.get(key).or_else(|| {
+            let shared = notification.sms_key.as_ref()?;
+            contract.get(shared.get_ref())
+        });
+        Context {
+            contract,
+            key,
+            notification,
+            spec,
+        }
+    }
+
+    /// A key OpenCRVS does not know and that says nothing of what it is given.
+    pub fn is_unknown(&self) -> bool {
+        self.spec.is_none() && self.notification.variables.is_none()
+    }
+
+    /// Whether OpenCRVS sends this notification as an SMS at all.
+    pub fn has_sms(&self) -> bool {
+        if self.notification.sms_key.is_some() {
+            return false;
+        }
+        self.spec.is_none_or(|spec| spec.has_sms)
+    }
+}

@@ -1,0 +1,82 @@
+//! One file per subcommand; `run` dispatches to them. Shared here: loading the catalogue the way
+//! every command but `check` needs it (it must load cleanly, else exit 2).
+
+pub mod check;
+pub mod list;
+pub mod show;
+
+use anyhow::Context as _;
+use crvs_comms::catalogue::{self, Catalogue, Loaded};
+use crvs_comms::report::{self, Style};
+
+use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
+use crate::exit::Exit;
+use crate::output;
+
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Check(args) => check::run(global, args),
+        Command::List(args) => list::run(global, args),
+        Command::Show(args) => show::run(global, args),
+    }
+}
+
+/// Reads the catalogue named by `--file`; a missing or unreadable file is an error (exit 2).
+pub fn read(global: &GlobalArgs) -> anyhow::Result<Loaded> {
+    catalogue::load(&global.file).with_context(|| {
+        format!(
+            "pass the catalogue with --file PATH or CRVS_COMMS_FILE (looked for {})",
+            global.file.display()
+        )
+    })
+}
+
+/// Loads a catalogue that must be usable: load errors are shown and end the command (exit 2).
+pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
+    let loaded = read(global)?;
+    let errors: Vec<_> = loaded.findings.iter().filter(|f| f.is_error()).collect();
+    match (&loaded.catalogue, errors.is_empty()) {
+        (Some(catalogue), true) => {
+            let catalogue = catalogue.clone();
+            Ok((loaded, catalogue))
+        }
+        _ => {
+            let style = Style {
+                color: output::stderr_color(global.color),
+            };
+            for finding in errors {
+                output::note(&report::human_line(finding, style));
+            }
+            anyhow::bail!(
+                "the catalogue {} does not load; fix the errors above (`crvs-comms check` lists every problem)",
+                global.file.display()
+            )
+        }
+    }
+}
+
+pub fn style(choice: ColorChoice) -> Style {
+    Style {
+        color: output::stdout_color(choice),
+    }
+}
+
+/// The notification named `key`, or an error that suggests the closest key (exit 2).
+pub fn find<'c>(
+    catalogue: &'c Catalogue,
+    key: &str,
+) -> anyhow::Result<&'c catalogue::Notification> {
+    if let Some(notification) = catalogue.notifications.get(key) {
+        return Ok(notification);
+    }
+    let keys = catalogue.notifications.keys().map(String::as_str);
+    let hint = match crvs_comms::check::closest(key, keys) {
+        Some(near) => format!("; did you mean `{near}`?"),
+        None => "; `crvs-comms list` shows them all".to_owned(),
+    };
+    anyhow::bail!(
+        "no notification `{key}` in {}{hint}",
+        catalogue.path.display()
+    )
+}
