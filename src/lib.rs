@@ -1,1 +1,3 @@
 //! crvs-comms: notifications of an OpenCRVS deployment managed as configuration as code.
+
+pub mod sms;
