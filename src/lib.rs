@@ -10,4 +10,5 @@ pub mod findings;
 pub mod model;
 pub mod placeholders;
 pub mod report;
+pub mod sms;
 pub mod source;
