@@ -1,13 +1,15 @@
 //! crvs-comms: the notifications of an OpenCRVS deployment managed as configuration as code.
-//! The library is the domain (catalogue, OpenCRVS contract, templates, checks, reports); it knows
-//! nothing of the command line and never prints.
+//! The library is the domain (catalogue, OpenCRVS contract, templates, checks, reports, SMS
+//! encoding, gateways); it knows nothing of the command line and never prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod catalogue;
 pub mod check;
 pub mod contract;
 pub mod findings;
+pub mod gateway;
 pub mod model;
+pub mod phone;
 pub mod placeholders;
 pub mod report;
 pub mod sms;

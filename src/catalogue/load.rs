@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue, Deserializer, ValueDeserializer};
 
 use super::{Catalogue, Notification, SCHEMA_VERSION, Settings, secrets};
 use crate::findings::{Code, Finding, Location};
+use crate::gateway::GatewayConfig;
 use crate::model::Audience;
 use crate::source::SourceText;
 
@@ -258,13 +259,20 @@ fn gateways(
     table: DeTable<'_>,
     source: &SourceText,
     findings: &mut Vec<Finding>,
-) -> IndexMap<String, Spanned<toml::Table>> {
+) -> IndexMap<String, Spanned<GatewayConfig>> {
     let mut parsed = IndexMap::new();
     for (name, value) in table {
         let span = value.span();
         let name = name.into_inner().into_owned();
-        match toml::Table::deserialize(ValueDeserializer::from(value)) {
+        match GatewayConfig::deserialize(ValueDeserializer::from(value)) {
             Ok(config) => {
+                for problem in config.problems() {
+                    findings.push(Finding::new(
+                        Code::Schema,
+                        source.location(span.start),
+                        format!("gateway `{name}`: {problem}"),
+                    ));
+                }
                 parsed.insert(name, Spanned::new(span, config));
             }
             Err(err) => findings.push(schema_finding(source, &err, span.start)),

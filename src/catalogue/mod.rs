@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::gateway::GatewayConfig;
 use crate::model::{Audience, Channel, Event, Profile};
 
 pub use load::{Loaded, load, parse};
@@ -31,7 +32,7 @@ pub struct Catalogue {
     pub revision: i64,
     pub settings: Settings,
     pub notifications: IndexMap<String, Notification>,
-    pub gateways: IndexMap<String, Spanned<toml::Table>>,
+    pub gateways: IndexMap<String, Spanned<GatewayConfig>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,7 +1,6 @@
 //! The command-line tests: one binary that runs the real `crvs-comms` against fixture folders.
 //! Topic files hold the cases; this file holds what they share.
 
-
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -31,7 +30,11 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A temporary copy of the repository's default catalogue and its templates.
 pub fn default_catalogue_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    std::fs::copy(repo().join("notifications.toml"), dir.path().join("notifications.toml")).unwrap();
+    std::fs::copy(
+        repo().join("notifications.toml"),
+        dir.path().join("notifications.toml"),
+    )
+    .unwrap();
     copy_tree(&repo().join("templates"), &dir.path().join("templates"));
     dir
 }
@@ -58,6 +61,9 @@ pub fn anchors() -> Option<PathBuf> {
 /// Parses a command's stdout as JSON.
 pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!("stdout is not JSON ({err}):\n{}", String::from_utf8_lossy(&output.stdout))
+        panic!(
+            "stdout is not JSON ({err}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
     })
 }
