@@ -11,6 +11,7 @@ pub mod gateway;
 pub mod model;
 pub mod phone;
 pub mod placeholders;
+pub mod preview;
 pub mod render;
 pub mod report;
 pub mod sample;
