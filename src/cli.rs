@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, list::ListArgs, show::ShowArgs};
+use crate::commands::{check::CheckArgs, list::ListArgs, preview::PreviewArgs, show::ShowArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -64,4 +64,7 @@ pub enum Command {
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
     Show(ShowArgs),
+    /// Render a message with sample data: the SMS with its encoding and parts, or the email
+    #[command(after_help = EXIT_CODES)]
+    Preview(PreviewArgs),
 }
