@@ -4,9 +4,11 @@
 //! silently rendering as blank text.
 //!
 //! A template is parsed once (`Compiled`) and that one parse serves both the list of placeholders
-//! and the rendering. What OpenCRVS copy is made of — text, `{{name}}`, `{{{name}}}` and
-//! `#if`/`#unless` on a name — is written out directly from the syntax tree; anything else goes
-//! through the Handlebars engine with the same tree, so the output is the engine's either way.
+//! and the rendering. Copy made only of text and `{{name}}` tags — nearly all SMS copy — is read by
+//! a scanner, as the Handlebars parser would read it but many times faster. What else OpenCRVS
+//! copy is made of — `{{{name}}}`, comments, `#if`/`#unless` on a name — is written out directly
+//! from the parser's syntax tree; anything beyond goes through the Handlebars engine with the same
+//! tree. Tests hold each shortcut to the engine's output.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -14,7 +16,7 @@ use std::sync::LazyLock;
 use handlebars::template::{Parameter, Template, TemplateElement};
 use handlebars::{Context, Handlebars, RenderContext, Renderable, StringOutput};
 
-use crate::placeholders::{self, SyntaxError, TemplateUse};
+use crate::placeholders::{self, Placeholder, SyntaxError, TemplateUse};
 
 /// How values are written into the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +63,25 @@ impl Values for BTreeMap<String, String> {
 /// A template parsed once, ready to be rendered any number of times.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    template: Template,
+    body: Body,
     uses: TemplateUse,
-    /// Whether the direct writer covers every element of the template.
-    direct: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    /// Text and `{{name}}` tags only: read without the Handlebars parser, which costs far more
+    /// than rendering such copy.
+    Plain(Vec<Piece>),
+    /// A tree the direct writer covers.
+    Direct(Template),
+    /// A tree only the engine can render.
+    Engine(Template),
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Text(String),
+    Value(String),
 }
 
 /// Helpers the engine registers: a bare `{{name}}` with one of these names calls the helper.
@@ -82,14 +99,28 @@ static HTML: LazyLock<Handlebars<'static>> = LazyLock::new(Handlebars::new);
 
 impl Compiled {
     pub fn parse(source: &str) -> Result<Compiled, SyntaxError> {
+        match plain_pieces(source) {
+            Some((pieces, placeholders)) => Ok(Compiled {
+                body: Body::Plain(pieces),
+                uses: TemplateUse {
+                    placeholders,
+                    unsupported: Vec::new(),
+                },
+            }),
+            None => Compiled::parse_tree(source),
+        }
+    }
+
+    /// Parses with the Handlebars parser, whatever the template holds.
+    fn parse_tree(source: &str) -> Result<Compiled, SyntaxError> {
         let template = placeholders::parse(source)?;
         let uses = placeholders::walk(source, &template);
-        let direct = writes_directly(&template);
-        Ok(Compiled {
-            template,
-            uses,
-            direct,
-        })
+        let body = if writes_directly(&template) {
+            Body::Direct(template)
+        } else {
+            Body::Engine(template)
+        };
+        Ok(Compiled { body, uses })
     }
 
     /// The placeholders the template reads, with their positions.
@@ -127,23 +158,94 @@ impl Compiled {
         values: &dyn Values,
         escape: Escape,
     ) -> Result<String, RenderError> {
-        if self.direct {
-            let mut out = String::new();
-            write_elements(&self.template, values, escape, &mut out);
-            return Ok(out);
+        let mut out = String::new();
+        match &self.body {
+            Body::Plain(pieces) => write_pieces(pieces, values, escape, &mut out),
+            Body::Direct(template) => write_elements(template, values, escape, &mut out),
+            Body::Engine(template) => return render_with_engine(template, values, escape),
         }
-        let registry: &Handlebars<'static> = match escape {
-            Escape::None => &PLAIN,
-            Escape::Html => &HTML,
-        };
-        let context =
-            Context::wraps(values.to_map()).map_err(|e| RenderError::Render(e.to_string()))?;
-        let mut out = StringOutput::new();
-        self.template
-            .render(registry, &context, &mut RenderContext::new(None), &mut out)
-            .map_err(|e| RenderError::Render(e.to_string()))?;
-        out.into_string()
-            .map_err(|e| RenderError::Render(e.to_string()))
+        Ok(out)
+    }
+}
+
+fn render_with_engine(
+    template: &Template,
+    values: &dyn Values,
+    escape: Escape,
+) -> Result<String, RenderError> {
+    let registry: &Handlebars<'static> = match escape {
+        Escape::None => &PLAIN,
+        Escape::Html => &HTML,
+    };
+    let context =
+        Context::wraps(values.to_map()).map_err(|e| RenderError::Render(e.to_string()))?;
+    let mut out = StringOutput::new();
+    template
+        .render(registry, &context, &mut RenderContext::new(None), &mut out)
+        .map_err(|e| RenderError::Render(e.to_string()))?;
+    out.into_string()
+        .map_err(|e| RenderError::Render(e.to_string()))
+}
+
+/// Reads `source` as text and `{{name}}` tags, or `None` when it holds anything else (blocks,
+/// comments, triple braces, paths, helpers, escapes, whitespace control), which the Handlebars
+/// parser then reads.
+fn plain_pieces(source: &str) -> Option<(Vec<Piece>, Vec<Placeholder>)> {
+    let mut pieces = Vec::new();
+    let mut found = Vec::new();
+    let mut lines: Option<Vec<usize>> = None;
+    let mut at = 0;
+    while let Some(offset) = source[at..].find("{{") {
+        let open = at + offset;
+        if source[..open].ends_with('\\') {
+            return None;
+        }
+        let inner = open + 2;
+        let close = inner + source[inner..].find("}}")?;
+        let name = source[inner..close].trim_matches([' ', '\t', '\n', '\r']);
+        if !is_plain_name(name) {
+            return None;
+        }
+        if open > at {
+            pieces.push(Piece::Text(source[at..open].to_owned()));
+        }
+        let lines = lines.get_or_insert_with(|| placeholders::line_starts(source));
+        let (line, column) = placeholders::position_of(source, lines, open);
+        found.push(Placeholder {
+            name: name.to_owned(),
+            line,
+            column,
+        });
+        pieces.push(Piece::Value(name.to_owned()));
+        at = close + 2;
+    }
+    if at < source.len() {
+        pieces.push(Piece::Text(source[at..].to_owned()));
+    }
+    Some((pieces, found))
+}
+
+/// A name the parser reads as a plain variable: not a keyword, literal or engine helper.
+fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !["else", "as", "this", "true", "false", "null", "undefined"].contains(&name)
+        && !ENGINE_HELPERS.contains(&name)
+}
+
+fn write_pieces(pieces: &[Piece], values: &dyn Values, escape: Escape, out: &mut String) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Value(name) => match (values.value(name), escape) {
+                (Some(value), Escape::Html) => push_escaped(value, out),
+                (Some(value), Escape::None) => out.push_str(value),
+                (None, _) => {}
+            },
+        }
     }
 }
 
@@ -323,25 +425,54 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_direct_writer_takes_plain_copy_and_leaves_the_rest_to_the_engine() {
-        let direct = |source: &str| Compiled::parse(source).unwrap().direct;
-        assert!(direct("Hi {{name}} {{{body}}} {{!-- note --}}"));
-        assert!(direct(
-            "{{#if a}}x{{else if b}}y{{else}}{{#unless c}}z{{/unless}}{{/if}}"
-        ));
-        assert!(!direct("{{#each items}}{{this}}{{/each}}"));
-        assert!(!direct("{{child.name}}"));
-        assert!(!direct("{{lookup names lang}}"));
-        assert!(!direct("{{#if a includeZero=true}}x{{/if}}"));
-        assert!(!direct("{{len}}"));
+    impl Compiled {
+        fn kind(&self) -> &'static str {
+            match self.body {
+                Body::Plain(_) => "plain",
+                Body::Direct(_) => "direct",
+                Body::Engine(_) => "engine",
+            }
+        }
     }
 
-    /// The direct writer must give exactly what the engine gives for the same template.
+    fn kind(source: &str) -> &'static str {
+        Compiled::parse(source).unwrap().kind()
+    }
+
     #[test]
-    fn direct_output_equals_the_engine_output() {
+    fn each_template_takes_the_shortest_path_that_covers_it() {
+        assert_eq!(kind("Hi {{name}}, ID {{ trackingId }}. }} { {}"), "plain");
+        assert_eq!(kind("no tags at all"), "plain");
+        assert_eq!(kind("Hi {{name}} {{{body}}} {{!-- note --}}"), "direct");
+        assert_eq!(
+            kind("{{#if a}}x{{else if b}}y{{else}}{{#unless c}}z{{/unless}}{{/if}}"),
+            "direct"
+        );
+        assert_eq!(kind("\\{{name}}"), "direct");
+        assert_eq!(kind("{{~name}}"), "direct");
+        assert_eq!(kind("{{#each items}}{{this}}{{/each}}"), "engine");
+        assert_eq!(kind("{{child.name}}"), "engine");
+        assert_eq!(kind("{{lookup names lang}}"), "engine");
+        assert_eq!(kind("{{#if a includeZero=true}}x{{/if}}"), "engine");
+        assert_eq!(kind("{{len}}"), "engine");
+    }
+
+    fn sample() -> BTreeMap<String, String> {
+        values(&[
+            ("name", "O'Brien <\"Mwila\"> & `=` Sons"),
+            ("trackingId", "B7X2K9Q"),
+            ("other", "ä €"),
+            ("empty", ""),
+        ])
+    }
+
+    /// Every shortcut must give exactly what the engine gives for the same template.
+    #[test]
+    fn shortcuts_render_what_the_engine_renders() {
         let templates = [
             "Hi {{name}}, ID {{trackingId}}.",
+            "{{ name }} and {{\tname\n}}}} {",
+            "Ü\n  {{name}}\r\n{{trackingId}}{{missing}}",
             "{{{name}}} and {{name}} & {{&name}}",
             "{{#if name}}Dear {{name}}{{else}}Hello{{/if}}, {{#unless empty}}none{{/unless}}",
             "{{#if missing}}a{{else if name}}b {{name}}{{else}}c{{/if}}",
@@ -351,15 +482,10 @@ mod tests {
             "{{#if empty}}x{{/if}}{{#unless name}}y{{else}}z{{/unless}}",
             "\\{{name}} {{name}}",
         ];
-        let v = values(&[
-            ("name", "O'Brien <\"Mwila\"> & `=` Sons"),
-            ("trackingId", "B7X2K9Q"),
-            ("other", "ä €"),
-            ("empty", ""),
-        ]);
+        let v = sample();
         for template in templates {
             let compiled = Compiled::parse(template).unwrap();
-            assert!(compiled.direct, "{template}");
+            assert_ne!(compiled.kind(), "engine", "{template}");
             for (escape, registry) in [(Escape::None, &*PLAIN), (Escape::Html, &*HTML)] {
                 let expected = registry.render_template(template, &v).unwrap();
                 let got = compiled.render_with_blanks(&v, escape).unwrap();
@@ -368,11 +494,27 @@ mod tests {
         }
     }
 
+    /// The scanner must list the placeholders the parser's tree lists, at the same positions.
+    #[test]
+    fn the_scanner_finds_what_the_parser_finds() {
+        let templates = [
+            "Hi {{name}}, ID {{trackingId}}.",
+            "Numéro {{ trackingId }}\nsuite {{name}} et {{name}}",
+            "{{a}}{{b}}\r\n\r\n   {{c_d}} }} {",
+        ];
+        for template in templates {
+            let plain = Compiled::parse(template).unwrap();
+            assert_eq!(plain.kind(), "plain", "{template}");
+            let tree = Compiled::parse_tree(template).unwrap();
+            assert_eq!(plain.uses(), tree.uses(), "{template}");
+        }
+    }
+
     #[test]
     fn templates_beyond_the_direct_writer_still_render() {
         let compiled =
             Compiled::parse("{{#with name}}[{{this}}]{{/with}} {{lookup map k}}").unwrap();
-        assert!(!compiled.direct);
+        assert_eq!(compiled.kind(), "engine");
         let v = values(&[("name", "O'Brien")]);
         assert_eq!(
             compiled.render_with_blanks(&v, Escape::Html).unwrap(),
