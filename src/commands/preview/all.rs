@@ -94,7 +94,7 @@ fn table(rows: &[SmsRow], limit: usize) -> String {
         if limit == 1 { "" } else { "s" },
     );
     if unrendered > 0 {
-        summary.push_str(&format!("; {unrendered} missing sample values"));
+        summary.push_str(&format!("; {unrendered} missing a sample value"));
     }
     format!("{table}\n{summary}\n")
 }
