@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, list::ListArgs, show::ShowArgs};
+use crate::commands::{check::CheckArgs, diff::DiffArgs, list::ListArgs, show::ShowArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -60,6 +60,9 @@ pub enum Command {
     /// Validate the catalogue and its templates against what OpenCRVS supplies (for CI)
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Show what changed between two catalogues, or since a git revision: a semantic diff
+    #[command(after_help = crate::commands::diff::EXIT_CODES)]
+    Diff(DiffArgs),
     /// List every notification with its toggle, channels and languages
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle

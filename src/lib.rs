@@ -9,6 +9,7 @@ pub mod contract;
 pub mod diff;
 pub mod findings;
 pub mod gateway;
+pub mod git;
 pub mod model;
 pub mod phone;
 pub mod placeholders;

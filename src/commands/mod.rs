@@ -2,6 +2,7 @@
 //! every command but `check` needs it (it must load cleanly, else exit 2).
 
 pub mod check;
+pub mod diff;
 pub mod list;
 pub mod show;
 
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let global = &cli.global;
     match &cli.command {
         Command::Check(args) => check::run(global, args),
+        Command::Diff(args) => diff::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
     }
@@ -34,7 +36,12 @@ pub fn read(global: &GlobalArgs) -> anyhow::Result<Loaded> {
 
 /// Loads a catalogue that must be usable: load errors are shown and end the command (exit 2).
 pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
-    let loaded = read(global)?;
+    usable(read(global)?, global.color)
+}
+
+/// The catalogue of a file that was read, when it loaded without errors; otherwise the errors are
+/// shown on stderr and the command ends (exit 2).
+pub fn usable(loaded: Loaded, color: ColorChoice) -> anyhow::Result<(Loaded, Catalogue)> {
     let errors: Vec<_> = loaded.findings.iter().filter(|f| f.is_error()).collect();
     match (&loaded.catalogue, errors.is_empty()) {
         (Some(catalogue), true) => {
@@ -43,14 +50,14 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
         }
         _ => {
             let style = Style {
-                color: output::stderr_color(global.color),
+                color: output::stderr_color(color),
             };
             for finding in errors {
                 output::note(&report::human_line(finding, style));
             }
             anyhow::bail!(
                 "the catalogue {} does not load; fix the errors above (`crvs-comms check` lists every problem)",
-                global.file.display()
+                loaded.source.display
             )
         }
     }

@@ -51,7 +51,7 @@ fn overview_table(title: &str, overviews: &[Overview]) -> String {
             overview.audience.to_string(),
             overview
                 .event
-                .map_or(NONE.to_owned(), |e| e.as_str().to_owned()),
+                .map_or(String::new(), |e| e.as_str().to_owned()),
             on_off(overview.enabled).to_owned(),
             channels.join(", "),
         ]));

@@ -169,11 +169,20 @@ impl CatalogueDiff {
     pub fn summary_line(&self) -> String {
         let s = self.summary();
         let mut parts = Vec::new();
+        // The noun goes with the first count only: "1 notification added, 2 removed".
+        let mut counted = |n: usize, what: &str| {
+            let count = if parts.is_empty() {
+                plural(n, "notification")
+            } else {
+                n.to_string()
+            };
+            parts.push(format!("{count} {what}"));
+        };
         if s.added > 0 {
-            parts.push(format!("{} added", plural(s.added, "notification")));
+            counted(s.added, "added");
         }
         if s.removed > 0 {
-            parts.push(format!("{} removed", plural(s.removed, "notification")));
+            counted(s.removed, "removed");
         }
         if s.changed > 0 {
             let mut details = Vec::new();
@@ -187,11 +196,7 @@ impl CatalogueDiff {
             if others > 0 {
                 details.push(plural(others, "other field"));
             }
-            parts.push(format!(
-                "{} changed ({})",
-                plural(s.changed, "notification"),
-                details.join(", ")
-            ));
+            counted(s.changed, &format!("changed ({})", details.join(", ")));
         }
         if s.settings > 0 {
             parts.push(format!("{} changed", plural(s.settings, "setting")));
@@ -215,6 +220,30 @@ impl DiffSummary {
         let all: usize = diff.changed.iter().map(|n| n.changes.len()).sum();
         all - self.toggles - self.copy
     }
+}
+
+#[derive(Serialize)]
+struct JsonDiff<'a> {
+    old: &'a str,
+    new: &'a str,
+    identical: bool,
+    summary: DiffSummary,
+    #[serde(flatten)]
+    diff: &'a CatalogueDiff,
+}
+
+/// The documented JSON shape: the two sides, `identical`, the counts, then the changes.
+pub fn json(diff: &CatalogueDiff, sides: Sides<'_>) -> String {
+    let document = JsonDiff {
+        old: sides.old,
+        new: sides.new,
+        identical: diff.is_empty(),
+        summary: diff.summary(),
+        diff,
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
 }
 
 pub(crate) fn plural(n: usize, word: &str) -> String {
@@ -332,8 +361,11 @@ fn copy_changes(
         .collect()
 }
 
+/// Reads one field of a notification or of the settings as text, `None` when it is not set.
+type Reader<T> = fn(&T) -> Option<String>;
+
 fn field_changes(old: &Notification, new: &Notification) -> Vec<Change> {
-    let fields: [(Field, fn(&Notification) -> Option<String>); 6] = [
+    let fields: [(Field, Reader<Notification>); 6] = [
         (Field::Label, |n| n.label.clone()),
         (Field::Description, |n| n.description.clone()),
         (Field::Audience, |n| Some(n.audience.to_string())),
@@ -370,7 +402,7 @@ fn variable_change(old: &Notification, new: &Notification) -> Option<Change> {
 }
 
 fn settings_changes(old: &Settings, new: &Settings) -> Vec<SettingChange> {
-    let fields: [(&str, fn(&Settings) -> Option<String>); 9] = [
+    let fields: [(&str, Reader<Settings>); 9] = [
         ("opencrvs", |s| Some(s.opencrvs.to_string())),
         ("languages", |s| {
             Some(s.languages().collect::<Vec<_>>().join(", "))
