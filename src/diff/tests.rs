@@ -409,7 +409,7 @@ Added
 Removed
   - updateUserNameNotification  \"Username changed\"  (user, on, sms)
 
-1 notification added, 1 notification removed, 1 setting changed
+1 notification added, 1 removed, 1 setting changed
 "
     );
 }
