@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod diff;
+mod junit;
 
 use std::path::{Path, PathBuf};
 
