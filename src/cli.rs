@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::completions::CompletionsArgs;
+use crate::commands::man::ManArgs;
 use crate::commands::{check::CheckArgs, diff::DiffArgs, list::ListArgs, show::ShowArgs};
 
 const EXIT_CODES: &str = "\
@@ -67,4 +69,9 @@ pub enum Command {
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
     Show(ShowArgs),
+    /// Write the shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = crate::commands::completions::INSTALL)]
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff) to stdout: `crvs-comms man > crvs-comms.1`
+    Man(ManArgs),
 }

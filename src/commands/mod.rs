@@ -2,8 +2,10 @@
 //! every command but `check` needs it (it must load cleanly, else exit 2).
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod list;
+pub mod man;
 pub mod show;
 
 use anyhow::Context as _;
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Diff(args) => diff::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 

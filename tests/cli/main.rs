@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+mod completions;
 mod diff;
 mod junit;
 
