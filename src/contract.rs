@@ -563,9 +563,9 @@ mod tests {
         assert_eq!(
             shared,
             [
+                "password-reset",
                 "change-phone-number",
                 "change-email-address",
-                "password-reset"
             ]
         );
     }
