@@ -3,9 +3,11 @@
 
 #![allow(dead_code)]
 
+mod check;
 mod completions;
 mod diff;
 mod junit;
+mod list_show;
 
 use std::path::{Path, PathBuf};
 
