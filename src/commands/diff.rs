@@ -17,7 +17,8 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  the catalogues were compared, whether or not they differ (with --exit-code: they are the same)
   1  with --exit-code: the catalogues differ
-  2  a catalogue could not be read or does not load, or git could not give the old version";
+  2  bad arguments, a catalogue that cannot be read or does not load, or git could not give the
+     old version";
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {

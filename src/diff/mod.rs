@@ -137,6 +137,8 @@ pub struct DiffSummary {
     pub changed: usize,
     pub toggles: usize,
     pub copy: usize,
+    /// Other changes inside notifications: fields and declared variables.
+    pub fields: usize,
     pub settings: usize,
 }
 
@@ -160,6 +162,7 @@ impl CatalogueDiff {
             changed: self.changed.len(),
             toggles: count(|c| matches!(c, Change::Toggle { .. })),
             copy: count(|c| matches!(c, Change::Copy { .. })),
+            fields: count(|c| matches!(c, Change::Field { .. } | Change::Variables { .. })),
             settings: self.settings.len(),
         }
     }
@@ -185,18 +188,7 @@ impl CatalogueDiff {
             counted(s.removed, "removed");
         }
         if s.changed > 0 {
-            let mut details = Vec::new();
-            if s.toggles > 0 {
-                details.push(plural(s.toggles, "toggle"));
-            }
-            if s.copy > 0 {
-                details.push(plural(s.copy, "text"));
-            }
-            let others = s.changed_fields(self);
-            if others > 0 {
-                details.push(plural(others, "other field"));
-            }
-            counted(s.changed, &format!("changed ({})", details.join(", ")));
+            counted(s.changed, &format!("changed ({})", s.details()));
         }
         if s.settings > 0 {
             parts.push(format!("{} changed", plural(s.settings, "setting")));
@@ -216,9 +208,18 @@ impl CatalogueDiff {
 }
 
 impl DiffSummary {
-    fn changed_fields(&self, diff: &CatalogueDiff) -> usize {
-        let all: usize = diff.changed.iter().map(|n| n.changes.len()).sum();
-        all - self.toggles - self.copy
+    /// What the changes inside notifications are: `1 toggle, 3 texts, 2 other fields`.
+    fn details(&self) -> String {
+        let details: Vec<String> = [
+            (self.toggles, "toggle"),
+            (self.copy, "text"),
+            (self.fields, "other field"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| plural(n, word))
+        .collect();
+        details.join(", ")
     }
 }
 

@@ -327,6 +327,7 @@ fn the_summary_counts_each_kind() {
             changed: 2,
             toggles: 2,
             copy: 1,
+            fields: 1,
             settings: 0,
         }
     );

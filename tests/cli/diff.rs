@@ -76,7 +76,7 @@ fn json_output_has_each_kind_of_change() {
     assert_eq!(json["identical"], false);
     assert_eq!(
         json["summary"],
-        serde_json::json!({"added": 1, "removed": 1, "changed": 5, "toggles": 1, "copy": 4, "settings": 1})
+        serde_json::json!({"added": 1, "removed": 1, "changed": 5, "toggles": 1, "copy": 4, "fields": 4, "settings": 1})
     );
     assert_eq!(json["revision"], serde_json::json!({"old": 7, "new": 8}));
     assert_eq!(
