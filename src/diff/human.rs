@@ -91,8 +91,8 @@ fn change_lines(change: &Change, style: Style) -> String {
             let path = copy_path(*channel, language);
             format!(
                 "      {path}:\n{}{}",
-                text_lines(style.paint("31", "-"), old.as_deref()),
-                text_lines(style.paint("32", "+"), new.as_deref())
+                text_lines(style, Sign::Old, old.as_deref()),
+                text_lines(style, Sign::New, new.as_deref())
             )
         }
         Change::Field { field, old, new } => format!(
@@ -122,18 +122,28 @@ pub(crate) fn copy_path(channel: crate::model::Channel, language: &str) -> Strin
     }
 }
 
-/// A text under its sign, continuation lines indented to line up with the first.
-fn text_lines(sign: String, text: Option<&str>) -> String {
-    let Some(text) = text else {
-        return format!("        {sign} {NONE}\n");
+/// Which side a text line shows: `-` in red, or `+` in green.
+#[derive(Clone, Copy)]
+enum Sign {
+    Old,
+    New,
+}
+
+/// A text after its sign, continuation lines indented to line up with the first; the whole text
+/// takes its side's colour.
+fn text_lines(style: Style, sign: Sign, text: Option<&str>) -> String {
+    let (mark, color) = match sign {
+        Sign::Old => ("-", "31"),
+        Sign::New => ("+", "32"),
     };
+    let text = text.unwrap_or(NONE);
     let mut out = String::new();
     for (i, line) in text.split('\n').enumerate() {
-        if i == 0 {
-            out.push_str(&format!("        {sign} {line}\n"));
-        } else {
-            out.push_str(&format!("          {line}\n"));
-        }
+        let lead = if i == 0 { mark } else { " " };
+        out.push_str(&format!(
+            "        {}\n",
+            style.paint(color, &format!("{lead} {line}"))
+        ));
     }
     out
 }

@@ -388,6 +388,30 @@ Changed
 }
 
 #[test]
+fn human_output_colours_old_text_red_and_new_text_green() {
+    let diff = diff_with(|text| text.replace("you now sign in as", "your username is"));
+    let text = human(&diff, SIDES, Style { color: true });
+    assert!(text.contains(
+        "      sms.en:\n        \x1b[31m- {{firstNames}}, you now sign in as {{username}}.\x1b[0m\n        \x1b[32m+ {{firstNames}}, your username is {{username}}.\x1b[0m\n"
+    ), "{text:?}");
+}
+
+#[test]
+fn human_output_indents_the_lines_of_a_multi_line_text() {
+    let diff = diff_with(|text| {
+        text.replace(
+            "you now sign in as {{username}}.",
+            "you now sign in as\\n{{username}}.",
+        )
+    });
+    let text = human(&diff, SIDES, Style { color: false });
+    assert!(
+        text.contains("        + {{firstNames}}, you now sign in as\n          {{username}}.\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn human_output_lists_added_removed_and_settings() {
     let old = BASE.to_owned();
     let new = BASE[..BASE.find("[notifications.update").unwrap()].replace("\"fr\"]", "\"pt\"]")
