@@ -14,3 +14,4 @@ pub mod placeholders;
 pub mod report;
 pub mod sms;
 pub mod source;
+pub mod store;
