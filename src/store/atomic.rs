@@ -14,7 +14,11 @@ use super::StoreError;
 
 /// Writes `bytes` to `path` atomically; with `keep_from` (the old file's metadata), the new file
 /// gets the old one's permissions, and its owner where the process may set it.
-pub fn write(path: &Path, bytes: &[u8], keep_from: Option<&fs::Metadata>) -> Result<(), StoreError> {
+pub fn write(
+    path: &Path,
+    bytes: &[u8],
+    keep_from: Option<&fs::Metadata>,
+) -> Result<(), StoreError> {
     let folder = folder_of(path);
     remove_leftovers(path);
     let temp = TempFile::create(path)?;
@@ -108,8 +112,9 @@ impl TempFile {
     }
 
     fn rename_over(mut self, target: &Path) -> Result<(), StoreError> {
-        fs::rename(&self.path, target)
-            .map_err(|source| StoreError::io("move the new catalogue into place at", target, source))?;
+        fs::rename(&self.path, target).map_err(|source| {
+            StoreError::io("move the new catalogue into place at", target, source)
+        })?;
         self.renamed = true;
         Ok(())
     }
@@ -202,7 +207,11 @@ mod tests {
         fs::create_dir(&path).unwrap();
         fs::write(path.join("inside"), "x").unwrap();
         let err = write(&path, b"new", None).unwrap_err();
-        assert!(err.to_string().starts_with("cannot move the new catalogue into place at"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot move the new catalogue into place at"),
+            "{err}"
+        );
         assert!(leftovers(&path).is_empty());
         assert!(path.join("inside").exists());
     }

@@ -122,7 +122,10 @@ pub fn set_copy(
         walked = format!("{walked}.{part}");
         table = child_table(table, part, inline, &walked)?;
     }
-    let old = table.get(language).and_then(Item::as_str).map(str::to_owned);
+    let old = table
+        .get(language)
+        .and_then(Item::as_str)
+        .map(str::to_owned);
     if old.as_deref() == Some(text) {
         return Ok(None);
     }
@@ -228,7 +231,9 @@ pub fn string_value(text: &str, previous_raw: Option<&str>) -> Result<Value, Doc
 }
 
 fn fits_literal(text: &str) -> bool {
-    !text.chars().any(|c| c == '\'' || (c.is_control() && c != '\t'))
+    !text
+        .chars()
+        .any(|c| c == '\'' || (c.is_control() && c != '\t'))
 }
 
 fn basic(text: &str) -> String {
@@ -244,12 +249,15 @@ fn basic(text: &str) -> String {
 fn multi_line_basic(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 6);
     out.push_str("\"\"\"");
-    for (index, c) in text.chars().enumerate() {
-        // A newline right after the opening quotes is dropped by TOML readers, so it is escaped.
-        if c == '\n' && index > 0 {
-            out.push('\n');
-        } else {
-            push_escaped(&mut out, c);
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((index, c)) = chars.next() {
+        let next = chars.peek().map(|(_, c)| *c);
+        match c {
+            // A newline right after the opening quotes is dropped by TOML readers: keep it escaped.
+            '\n' if index > 0 => out.push('\n'),
+            // Quotes need no escape here unless they could run into three, or into the closing ones.
+            '"' if next.is_some_and(|n| n != '"') => out.push('"'),
+            c => push_escaped(&mut out, c),
         }
     }
     out.push_str("\"\"\"");
@@ -329,20 +337,26 @@ enabled = false
             NOTIFICATION.replace("'Hi {{firstNames}}'", "'Bye {{firstNames}}'")
         );
         set_copy(&mut doc, "a", CopyField::Sms, "en", "It's {{firstNames}}").unwrap();
-        assert!(doc.to_string().contains(
-            "sms.en = \"It's {{firstNames}}\"  # greeting\n"
-        ));
+        assert!(
+            doc.to_string()
+                .contains("sms.en = \"It's {{firstNames}}\"  # greeting\n")
+        );
     }
 
     #[test]
     fn new_copy_joins_its_dotted_siblings() {
         let mut doc = document();
-        let change = set_copy(&mut doc, "a", CopyField::Sms, "pt", "Olá").unwrap().unwrap();
+        let change = set_copy(&mut doc, "a", CopyField::Sms, "pt", "Olá")
+            .unwrap()
+            .unwrap();
         assert_eq!(change.field, "sms.pt");
         assert_eq!(change.old, None);
         assert_eq!(
             doc.to_string(),
-            NOTIFICATION.replace("sms.fr = \"Salut\"\n", "sms.fr = \"Salut\"\nsms.pt = \"Olá\"\n")
+            NOTIFICATION.replace(
+                "sms.fr = \"Salut\"\n",
+                "sms.fr = \"Salut\"\nsms.pt = \"Olá\"\n"
+            )
         );
     }
 
@@ -364,6 +378,9 @@ enabled = false
             "\nstarts with a newline",
             "ends with a quote\"",
             "three \"\"\" quotes\nand more",
+            "\"\"\"\n\"\"",
+            "ends\nwith a quote\"",
+            "\"\n\"",
             "back\\slash \\n not a newline",
             "tab\there, cr\r\n, bell\u{7}",
             "{{#if name}}{{name}}{{else}}vous{{/if}}",
@@ -384,8 +401,12 @@ enabled = false
 
     #[test]
     fn multi_line_copy_is_written_over_several_lines() {
-        let value = string_value("Hello\nWorld", None).unwrap();
-        assert_eq!(value.to_string(), "\"\"\"Hello\nWorld\"\"\"");
+        let value = string_value("Say \"hi\"\nto \"\"\"all\"", None).unwrap();
+        assert_eq!(
+            value.to_string(),
+            r#""""Say "hi"
+to \"\""all\"""""#
+        );
     }
 
     #[test]
@@ -402,8 +423,14 @@ enabled = false
         set_copy(&mut doc, "c", CopyField::Sms, "fr", "b").unwrap();
         set_enabled(&mut doc, "c", false).unwrap();
         let parsed: toml::Table = toml::from_str(&doc.to_string()).unwrap();
-        assert_eq!(parsed["notifications"]["c"]["sms"]["fr"].as_str(), Some("b"));
+        assert_eq!(
+            parsed["notifications"]["c"]["sms"]["fr"].as_str(),
+            Some("b")
+        );
         assert_eq!(copy(&doc, "c", CopyField::Sms, "en").as_deref(), Some("a"));
-        assert_eq!(parsed["notifications"]["c"]["enabled"].as_bool(), Some(false));
+        assert_eq!(
+            parsed["notifications"]["c"]["enabled"].as_bool(),
+            Some(false)
+        );
     }
 }

@@ -204,8 +204,14 @@ mod tests {
     fn entries_are_one_json_line_each() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.jsonl");
-        Appender::open(&path).unwrap().append(&entry(2, "a")).unwrap();
-        Appender::open(&path).unwrap().append(&entry(3, "b")).unwrap();
+        Appender::open(&path)
+            .unwrap()
+            .append(&entry(2, "a"))
+            .unwrap();
+        Appender::open(&path)
+            .unwrap()
+            .append(&entry(3, "b"))
+            .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 2);
         assert_eq!(
@@ -220,7 +226,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.jsonl");
         std::fs::write(&path, "{\"revision\":2,\"times").unwrap();
-        Appender::open(&path).unwrap().append(&entry(3, "b")).unwrap();
+        Appender::open(&path)
+            .unwrap()
+            .append(&entry(3, "b"))
+            .unwrap();
         let history = read(&path).unwrap();
         assert_eq!(history.unreadable_lines, [1]);
         assert_eq!(history.entries.len(), 1);

@@ -184,9 +184,8 @@ impl StoreError {
     /// The findings that explain the error, for the errors that have them.
     pub fn findings(&self) -> &[Finding] {
         match self {
-            StoreError::DoesNotLoad { findings, .. } | StoreError::WouldNotLoad { findings, .. } => {
-                findings
-            }
+            StoreError::DoesNotLoad { findings, .. }
+            | StoreError::WouldNotLoad { findings, .. } => findings,
             _ => &[],
         }
     }
@@ -234,13 +233,15 @@ impl Transaction {
             check_writable(path, &target, &metadata)?;
             Some(lock::acquire(&target, options.lock_timeout)?)
         };
-        let bytes =
-            fs::read(&target).map_err(|source| StoreError::io("read the catalogue", path, source))?;
+        let bytes = fs::read(&target)
+            .map_err(|source| StoreError::io("read the catalogue", path, source))?;
         let (original, loaded) = parse_bytes(path, &bytes)?;
-        let document = original.parse::<DocumentMut>().map_err(|_| StoreError::DoesNotLoad {
-            path: path.to_owned(),
-            findings: loaded.findings.clone(),
-        })?;
+        let document = original
+            .parse::<DocumentMut>()
+            .map_err(|_| StoreError::DoesNotLoad {
+                path: path.to_owned(),
+                findings: loaded.findings.clone(),
+            })?;
         let revision = document::revision(&document).unwrap_or(0);
         if let Some(expected) = options.expect_revision
             && expected != revision
@@ -290,7 +291,13 @@ impl Transaction {
             Some(catalogue) if !self.loaded.has_errors() => Ok(catalogue),
             _ => Err(StoreError::DoesNotLoad {
                 path: self.path.clone(),
-                findings: self.loaded.findings.iter().filter(|f| f.is_error()).cloned().collect(),
+                findings: self
+                    .loaded
+                    .findings
+                    .iter()
+                    .filter(|f| f.is_error())
+                    .cloned()
+                    .collect(),
             }),
         }
     }
@@ -326,7 +333,11 @@ impl Transaction {
         if loaded.catalogue.is_none() || loaded.has_errors() {
             return Err(StoreError::WouldNotLoad {
                 path: self.path.clone(),
-                findings: loaded.findings.into_iter().filter(Finding::is_error).collect(),
+                findings: loaded
+                    .findings
+                    .into_iter()
+                    .filter(Finding::is_error)
+                    .collect(),
             });
         }
         Ok(Some(Preview {
@@ -400,7 +411,11 @@ pub fn create(
         _ => {
             return Err(StoreError::WouldNotLoad {
                 path: path.to_owned(),
-                findings: loaded.findings.into_iter().filter(Finding::is_error).collect(),
+                findings: loaded
+                    .findings
+                    .into_iter()
+                    .filter(Finding::is_error)
+                    .collect(),
             });
         }
     };
@@ -499,8 +514,9 @@ fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<(String, Loaded), StoreError
         }
         Err(_) => {
             // `load` turns invalid UTF-8 into a finding with its position.
-            let loaded = catalogue::load(path)
-                .map_err(|err| StoreError::io("read the catalogue", path, std::io::Error::other(err)))?;
+            let loaded = catalogue::load(path).map_err(|err| {
+                StoreError::io("read the catalogue", path, std::io::Error::other(err))
+            })?;
             Err(StoreError::DoesNotLoad {
                 path: path.to_owned(),
                 findings: loaded.findings,
@@ -510,5 +526,7 @@ fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<(String, Loaded), StoreError
 }
 
 fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
