@@ -24,7 +24,7 @@ pub struct HistoryArgs {
     pub format: Format,
 }
 
-/// Copy longer than this is cut in the table (the JSON has it whole).
+/// Copy longer than this is cut in the table (the JSON has it whole, and the command as typed).
 const SHOWN_CHARS: usize = 40;
 
 pub fn run(global: &GlobalArgs, args: &HistoryArgs) -> anyhow::Result<Exit> {
@@ -83,7 +83,7 @@ fn table(entries: &[Entry]) -> String {
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["revision", "when (UTC)", "actor", "changes", "command"]);
+        .set_header(["revision", "when (UTC)", "actor", "changes"]);
     // Off a terminal the table cannot ask for the width; honour COLUMNS when it is set.
     if let Some(width) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         table.set_width(width);
@@ -91,7 +91,7 @@ fn table(entries: &[Entry]) -> String {
     for entry in entries {
         let mut changes: Vec<String> = Vec::new();
         if let Some(hand_edit) = &entry.hand_edit {
-            changes.push(format!("! before this: {}", hand_edit.describe()));
+            changes.push(format!("! noticed first: {}", hand_edit.describe()));
         }
         changes.extend(entry.changes.iter().map(|c| {
             let value = |v| cut(&writes::show_value(&c.field, v));
@@ -112,7 +112,6 @@ fn table(entries: &[Entry]) -> String {
             entry.timestamp.replace('T', " "),
             entry.actor.clone(),
             changes.join("\n"),
-            cut(&entry.command),
         ]);
     }
     format!("{table}\n")

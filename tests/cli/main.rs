@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+mod store;
+mod store_safety;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
