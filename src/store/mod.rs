@@ -220,19 +220,16 @@ impl Transaction {
     /// Locks the catalogue (waiting at most the lock timeout), reads it, and checks it is still at
     /// the expected revision.
     pub fn begin(path: &Path, options: &WriteOptions) -> Result<Transaction, StoreError> {
-        let target = fs::canonicalize(path)
-            .map_err(|source| StoreError::io("open the catalogue", path, source))?;
-        let metadata = fs::metadata(&target)
-            .map_err(|source| StoreError::io("open the catalogue", path, source))?;
-        if metadata.is_dir() {
-            return Err(StoreError::NotAFile(path.to_owned()));
-        }
+        let target = catalogue_file(path)?;
         let lock = if options.dry_run {
             None
         } else {
-            check_writable(path, &target, &metadata)?;
+            check_writable(path, &target)?;
             Some(lock::acquire(&target, options.lock_timeout)?)
         };
+        // Read under the lock: this is the file the write will replace.
+        let metadata = fs::metadata(&target)
+            .map_err(|source| StoreError::io("open the catalogue", path, source))?;
         let bytes = fs::read(&target)
             .map_err(|source| StoreError::io("read the catalogue", path, source))?;
         let (original, loaded) = parse_bytes(path, &bytes)?;
@@ -252,10 +249,7 @@ impl Transaction {
                 found: revision,
             });
         }
-        let history_path = history_path(path, &document);
-        let last = history::last_entry(&history_path)
-            .map_err(|source| StoreError::io("read the history", &history_path, source))?;
-        let hand_edit = last.and_then(|last| HandEdit::between(&last, revision, &bytes));
+        let hand_edit = notice_hand_edit(&history_path(path, &document), revision, &bytes)?;
         Ok(Transaction {
             path: path.to_owned(),
             target,
@@ -486,9 +480,21 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// The file a catalogue path names, symbolic links followed; it must exist and not be a folder.
+fn catalogue_file(path: &Path) -> Result<PathBuf, StoreError> {
+    let target = fs::canonicalize(path)
+        .map_err(|source| StoreError::io("open the catalogue", path, source))?;
+    if target.is_dir() {
+        return Err(StoreError::NotAFile(path.to_owned()));
+    }
+    Ok(target)
+}
+
 /// A permission mode with no write bit is a request to leave the file alone, even for root (who
 /// the operating system would let through); anyone else is also stopped by the system itself.
-fn check_writable(path: &Path, target: &Path, metadata: &fs::Metadata) -> Result<(), StoreError> {
+fn check_writable(path: &Path, target: &Path) -> Result<(), StoreError> {
+    let metadata = fs::metadata(target)
+        .map_err(|source| StoreError::io("open the catalogue", path, source))?;
     if metadata.permissions().readonly() {
         return Err(StoreError::ReadOnlyFile(path.to_owned()));
     }
@@ -503,6 +509,17 @@ fn check_writable(path: &Path, target: &Path, metadata: &fs::Metadata) -> Result
         .open(target)
         .map(drop)
         .map_err(|source| StoreError::io("open for writing", path, source))
+}
+
+/// Compares the file as read with what the history last recorded.
+fn notice_hand_edit(
+    history_path: &Path,
+    revision: i64,
+    bytes: &[u8],
+) -> Result<Option<HandEdit>, StoreError> {
+    let last = history::last_entry(history_path)
+        .map_err(|source| StoreError::io("read the history", history_path, source))?;
+    Ok(last.and_then(|last| HandEdit::between(&last, revision, bytes)))
 }
 
 fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<(String, Loaded), StoreError> {
@@ -530,3 +547,6 @@ fn now() -> String {
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
 }
+
+#[cfg(test)]
+mod tests;
