@@ -25,7 +25,7 @@ pub struct HistoryArgs {
 }
 
 /// Copy longer than this is cut in the table (the JSON has it whole, and the command as typed).
-const SHOWN_CHARS: usize = 40;
+const SHOWN_CHARS: usize = 32;
 
 pub fn run(global: &GlobalArgs, args: &HistoryArgs) -> anyhow::Result<Exit> {
     let loaded = super::read(global)?;
@@ -94,7 +94,12 @@ fn table(entries: &[Entry]) -> String {
             changes.push(format!("! noticed first: {}", hand_edit.describe()));
         }
         changes.extend(entry.changes.iter().map(|c| {
-            let value = |v| cut(&writes::show_value(&c.field, v));
+            let value = |v: Option<&serde_json::Value>| match v {
+                Some(serde_json::Value::String(text)) => {
+                    writes::show_value(&c.field, Some(&serde_json::Value::String(cut(text))))
+                }
+                other => writes::show_value(&c.field, other),
+            };
             let key = c
                 .key
                 .as_deref()
