@@ -129,6 +129,8 @@ fn choose_interactively(global: &GlobalArgs) -> anyhow::Result<(Plan, i64)> {
         .with_prompt("Notifications switched on (space ticks, enter saves, esc cancels)")
         .items(&items)
         .defaults(&states)
+        // What changed is printed after the write; the whole ticked list again would be noise.
+        .report(false)
         .interact_opt()?;
     let Some(ticked) = ticked else {
         anyhow::bail!("cancelled; nothing changed");

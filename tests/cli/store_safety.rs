@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use crate::{crvs, default_catalogue_copy};
 
@@ -140,6 +139,16 @@ fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new_one() {
     let dir = default_catalogue_copy();
     let file = catalogue(&dir);
     let key = "birthRegistrationNotification";
+    // Spread the kills over the time a whole run takes on this machine (measured, so a slow or
+    // busy machine still gets kills before the lock, mid-write and after the rename).
+    let started = std::time::Instant::now();
+    let status = binary(&file)
+        .args(["toggle", key, "--off"])
+        .env("CRVS_COMMS_TEST_PAUSE_MS", "2")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let whole_run = started.elapsed().mul_f64(1.2);
     let (mut kept_old, mut got_new, mut killed_mid_write) = (0, 0, 0);
     let mut previous_leftovers = Vec::new();
     for i in 0..200u64 {
@@ -153,8 +162,7 @@ fn a_writer_killed_at_any_moment_leaves_the_old_file_or_the_new_one() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Spread the kills over the whole run: before the lock, mid-write, after the rename.
-        std::thread::sleep(Duration::from_micros((i * 7919) % 50_000));
+        std::thread::sleep(whole_run.mul_f64(((i * 7919) % 1000) as f64 / 1000.0));
         let _ = child.kill();
         child.wait().unwrap();
 
