@@ -4,9 +4,13 @@
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod edit;
+pub mod history;
 pub mod list;
 pub mod man;
 pub mod show;
+pub mod toggle;
+mod writes;
 
 use anyhow::Context as _;
 use crvs_comms::catalogue::{self, Catalogue, Loaded};
@@ -23,6 +27,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Diff(args) => diff::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::Toggle(args) => toggle::run(global, args),
+        Command::Edit(args) => edit::run(global, args),
+        Command::History(args) => history::run(global, args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
@@ -70,6 +77,13 @@ pub fn usable(loaded: Loaded, color: ColorChoice) -> anyhow::Result<(Loaded, Cat
 pub fn style(choice: ColorChoice) -> Style {
     Style {
         color: output::stdout_color(choice),
+    }
+}
+
+/// The style of findings shown on stderr.
+pub fn stderr_style(choice: ColorChoice) -> Style {
+    Style {
+        color: output::stderr_color(choice),
     }
 }
 

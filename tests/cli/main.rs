@@ -8,6 +8,8 @@ mod completions;
 mod diff;
 mod junit;
 mod list_show;
+mod store;
+mod store_safety;
 
 use std::path::{Path, PathBuf};
 
