@@ -12,7 +12,6 @@ pub mod show;
 pub mod toggle;
 mod writes;
 
-use anyhow::Context as _;
 use crvs_comms::catalogue::{self, Catalogue, Loaded};
 use crvs_comms::report::{self, Style};
 
@@ -37,9 +36,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 
 /// Reads the catalogue named by `--file`; a missing or unreadable file is an error (exit 2).
 pub fn read(global: &GlobalArgs) -> anyhow::Result<Loaded> {
-    catalogue::load(&global.file).with_context(|| {
-        format!(
-            "pass the catalogue with --file PATH or CRVS_COMMS_FILE (looked for {})",
+    catalogue::load(&global.file).map_err(|err| {
+        let catalogue::LoadError::Io { source, .. } = &err;
+        anyhow::anyhow!(
+            "cannot read the catalogue {}: {source}; name it with --file PATH or CRVS_COMMS_FILE",
             global.file.display()
         )
     })
