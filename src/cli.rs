@@ -2,10 +2,17 @@
 //! subcommand's own arguments live beside its code in `commands/`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, list::ListArgs, preview::PreviewArgs, show::ShowArgs};
+use crate::commands::completions::CompletionsArgs;
+use crate::commands::man::ManArgs;
+use crate::commands::preview::PreviewArgs;
+use crate::commands::{
+    check::CheckArgs, diff::DiffArgs, edit::EditArgs, history::HistoryArgs, list::ListArgs,
+    show::ShowArgs, toggle::ToggleArgs,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -60,6 +67,9 @@ pub enum Command {
     /// Validate the catalogue and its templates against what OpenCRVS supplies (for CI)
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Show what changed between two catalogues, or since a git revision: a semantic diff
+    #[command(after_help = crate::commands::diff::EXIT_CODES)]
+    Diff(DiffArgs),
     /// List every notification with its toggle, channels and languages
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
@@ -67,4 +77,48 @@ pub enum Command {
     /// Render a message with sample data: the SMS with its encoding and parts, or the email
     #[command(after_help = EXIT_CODES)]
     Preview(PreviewArgs),
+    /// Switch notifications on or off
+    Toggle(ToggleArgs),
+    /// Change the copy of a notification in one language
+    Edit(EditArgs),
+    /// Show who changed what in the catalogue, newest first
+    History(HistoryArgs),
+    /// Write the shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = crate::commands::completions::INSTALL)]
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff) to stdout: `crvs-comms man > crvs-comms.1`
+    Man(ManArgs),
+}
+
+/// Options of every command that writes the catalogue.
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Print the diff of the catalogue that would result, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse (exit 1) unless the catalogue is still at this revision
+    #[arg(long, value_name = "REVISION")]
+    pub expect_revision: Option<i64>,
+    /// How long to wait for another command that is writing the catalogue (e.g. 5s, 500ms)
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+    /// Who makes the change, for the history (default: the user you are logged in as)
+    #[arg(long, env = "CRVS_COMMS_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+/// `5`, `5s`, `1.5s` or `500ms`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 0.001)
+    } else {
+        (text.strip_suffix('s').unwrap_or(text), 1.0)
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0 && *n * scale < 86_400.0)
+        .map(|n| Duration::from_secs_f64(n * scale))
+        .ok_or_else(|| "expected a duration like 5s or 500ms".to_owned())
 }

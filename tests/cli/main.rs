@@ -3,6 +3,14 @@
 
 #![allow(dead_code)]
 
+mod check;
+mod completions;
+mod diff;
+mod junit;
+mod list_show;
+mod store;
+mod store_safety;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
