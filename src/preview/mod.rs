@@ -32,6 +32,8 @@ pub enum PreviewError {
     },
     #[error("`{key}` has no email copy")]
     NoEmail { key: String },
+    #[error("`{key}` has an email subject but no `email.body`")]
+    NoEmailBody { key: String },
     #[error("`{key}` has no {} copy in `{language}`; it has copy in {}", channel_label(*channel), languages.join(", "))]
     NoCopyIn {
         key: String,
@@ -157,7 +159,9 @@ pub fn render_email(
     })?;
     let body_path = catalogue
         .email_body_path(notification, language)
-        .ok_or_else(no_email)?;
+        .ok_or_else(|| PreviewError::NoEmailBody {
+            key: key.to_owned(),
+        })?;
     let body = std::fs::read_to_string(&body_path).map_err(|source| PreviewError::BodyFile {
         key: key.to_owned(),
         path: body_path.clone(),

@@ -57,47 +57,64 @@ pub fn run(
             ))
         })?,
     };
-    let refuse = |err: PreviewError| refusal(err, catalogue, args);
     let text = match channel {
-        Channel::Sms => {
-            if args.out.is_some() {
-                anyhow::bail!(
-                    "--out writes an email body, and this preview is the SMS of `{key}`; add --channel email"
-                );
-            }
-            let sms =
-                preview::render_sms(catalogue, sample, key, language, overrides).map_err(refuse)?;
-            let limit = catalogue.settings.max_sms_parts() as usize;
-            match args.format {
-                Format::Json => json(&sms_json(&sms))?,
-                Format::Human => human_sms(&sms, limit),
-            }
-        }
-        Channel::Email => {
-            let email = preview::render_email(catalogue, sample, key, language, overrides)
-                .map_err(refuse)?;
-            if let Some(out) = &args.out {
-                std::fs::write(out, &email.html)
-                    .with_context(|| format!("cannot write the email body to {}", out.display()))?;
-                output::note(&format!(
-                    "wrote the rendered email body to {}",
-                    out.display()
-                ));
-            }
-            match args.format {
-                Format::Json => json(&EmailJson {
-                    notification: &email.notification,
-                    channel: Channel::Email,
-                    language: &email.language,
-                    subject: &email.subject,
-                    html: &email.html,
-                })?,
-                Format::Human => human_email(&email),
-            }
-        }
+        Channel::Sms => sms_preview(catalogue, sample, key, language, overrides, args)?,
+        Channel::Email => email_preview(catalogue, sample, key, language, overrides, args)?,
     };
     output::print(&text)?;
     Ok(Exit::Success)
+}
+
+fn sms_preview(
+    catalogue: &Catalogue,
+    sample: &SampleData,
+    key: &str,
+    language: &str,
+    overrides: &BTreeMap<String, String>,
+    args: &PreviewArgs,
+) -> anyhow::Result<String> {
+    if args.out.is_some() {
+        anyhow::bail!(
+            "--out writes an email body, and this preview is the SMS of `{key}`; add --channel email"
+        );
+    }
+    let sms = preview::render_sms(catalogue, sample, key, language, overrides)
+        .map_err(|err| refusal(err, catalogue, args))?;
+    let limit = catalogue.settings.max_sms_parts() as usize;
+    Ok(match args.format {
+        Format::Json => json(&sms_json(&sms))?,
+        Format::Human => human_sms(&sms, limit),
+    })
+}
+
+fn email_preview(
+    catalogue: &Catalogue,
+    sample: &SampleData,
+    key: &str,
+    language: &str,
+    overrides: &BTreeMap<String, String>,
+    args: &PreviewArgs,
+) -> anyhow::Result<String> {
+    let email = preview::render_email(catalogue, sample, key, language, overrides)
+        .map_err(|err| refusal(err, catalogue, args))?;
+    if let Some(out) = &args.out {
+        std::fs::write(out, &email.html)
+            .with_context(|| format!("cannot write the email body to {}", out.display()))?;
+        output::note(&format!(
+            "wrote the rendered email body to {}",
+            out.display()
+        ));
+    }
+    Ok(match args.format {
+        Format::Json => json(&EmailJson {
+            notification: &email.notification,
+            channel: Channel::Email,
+            language: &email.language,
+            subject: &email.subject,
+            html: &email.html,
+        })?,
+        Format::Human => human_email(&email),
+    })
 }
 
 /// A problem with the catalogue's copy or sample data is a refusal (exit 1); a file that cannot
