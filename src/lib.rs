@@ -6,6 +6,7 @@
 pub mod catalogue;
 pub mod check;
 pub mod contract;
+pub mod countryconfig;
 pub mod findings;
 pub mod gateway;
 pub mod model;
