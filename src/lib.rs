@@ -9,6 +9,7 @@ pub mod contract;
 pub mod countryconfig;
 pub mod findings;
 pub mod gateway;
+pub mod migrate;
 pub mod model;
 pub mod phone;
 pub mod placeholders;
