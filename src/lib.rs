@@ -13,6 +13,8 @@ pub mod migrate;
 pub mod model;
 pub mod phone;
 pub mod placeholders;
+pub mod render;
 pub mod report;
+pub mod sample;
 pub mod sms;
 pub mod source;
