@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, list::ListArgs, show::ShowArgs};
+use crate::commands::{
+    check::CheckArgs, export::ExportArgs, import::ImportArgs, list::ListArgs, migrate::MigrateArgs,
+    show::ShowArgs,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -64,4 +67,10 @@ pub enum Command {
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
     Show(ShowArgs),
+    /// Read an OpenCRVS country configuration into the catalogue (creating it if needed)
+    Import(ImportArgs),
+    /// Write the catalogue out as an OpenCRVS country configuration
+    Export(ExportArgs),
+    /// Move the catalogue to a newer OpenCRVS release's contract
+    Migrate(MigrateArgs),
 }

@@ -1,8 +1,12 @@
 //! One file per subcommand; `run` dispatches to them. Shared here: loading the catalogue the way
 //! every command but `check` needs it (it must load cleanly, else exit 2).
 
+mod catalogue_write;
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod list;
+pub mod migrate;
 pub mod show;
 
 use anyhow::Context as _;
@@ -19,6 +23,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Check(args) => check::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::Import(args) => import::run(global, args),
+        Command::Export(args) => export::run(global, args),
+        Command::Migrate(args) => migrate::run(global, args),
     }
 }
 

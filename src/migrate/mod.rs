@@ -145,6 +145,7 @@ fn to_1_9(doc: &mut DocumentMut, catalogue: &Catalogue) -> Result<Migration, Mig
         needs_copy: Vec::new(),
         bodies: Vec::new(),
     };
+    record_moves(&moves, &mut migration);
     let mut done_files = BTreeSet::new();
     let mut migrated = Vec::new();
     for (key, notification) in &catalogue.notifications {
@@ -182,7 +183,7 @@ fn to_1_9(doc: &mut DocumentMut, catalogue: &Catalogue) -> Result<Migration, Mig
         )?;
         migrated.push(result);
     }
-    apply_moves(doc, &moves, &mut migration);
+    apply_moves(doc, &moves);
     if let Some(settings) = doc.get_mut("settings").and_then(Item::as_table_mut) {
         entries::set_text(settings, &["opencrvs"], Profile::V1_9.as_str());
     }
@@ -375,33 +376,41 @@ fn rename_bodies(
     Ok(())
 }
 
-/// Moves tables to their 1.9 keys; a moved table keeps its place in the file and its comments.
-fn apply_moves(doc: &mut DocumentMut, moves: &[(&str, &str)], migration: &mut Migration) {
-    let notifications = entries::notifications_mut(doc);
-    let taken: Vec<(&str, Option<Item>)> = moves
-        .iter()
-        .map(|(from, to)| (*to, notifications.remove(from)))
-        .collect();
-    for ((from, to), (_, item)) in moves.iter().zip(taken) {
-        let Some(mut item) = item else {
-            continue;
-        };
+fn record_moves(moves: &[(&str, &str)], migration: &mut Migration) {
+    for (from, to) in moves {
         let reason = if *to == RESET {
-            if let Some(table) = item.as_table_mut() {
-                table.remove("sms_key");
-            }
-            "OpenCRVS 1.9 sends the password reset code under its own key, with its own SMS"
+            "OpenCRVS 1.9 sends the password reset code under this key, with an SMS of its own"
         } else {
             "OpenCRVS 1.9 sends the password reset by an administrator under this key"
         };
-        notifications.insert(to, item);
         migration.changes.push(Change {
             key: Some((*to).to_owned()),
             field: "key".to_owned(),
             old: Some((*from).to_owned()),
             new: Some((*to).to_owned()),
-            detail: format!("`{from}` is now `{to}`: {reason}"),
+            detail: format!("was `{from}`: {reason}"),
         });
+    }
+}
+
+/// Moves tables to their 1.9 keys; a moved table keeps its place in the file and its comments.
+fn apply_moves(doc: &mut DocumentMut, moves: &[(&str, &str)]) {
+    let notifications = entries::notifications_mut(doc);
+    let taken: Vec<Option<Item>> = moves
+        .iter()
+        .map(|(from, _)| notifications.remove(from))
+        .collect();
+    for ((_, to), item) in moves.iter().zip(taken) {
+        let Some(mut item) = item else {
+            continue;
+        };
+        if *to == RESET
+            && let Some(table) = item.as_table_mut()
+        {
+            // It no longer shares the two-factor SMS.
+            table.remove("sms_key");
+        }
+        notifications.insert(to, item);
     }
 }
 

@@ -171,6 +171,8 @@ fn every_change_and_every_message_needing_copy_is_reported() {
         fields,
         [
             "- settings.opencrvs",
+            "resetUserPasswordByAdminNotification key",
+            "resetUserPasswordNotification key",
             "authenticationCodeNotification sms.en",
             "authenticationCodeNotification sms.fr",
             "authenticationCodeNotification email.subject.en",
@@ -180,8 +182,6 @@ fn every_change_and_every_message_needing_copy_is_reported() {
             "updateUserNameNotification sms.en",
             "updateUserNameNotification sms.fr",
             "resetUserPasswordNotification email.body file",
-            "resetUserPasswordByAdminNotification key",
-            "resetUserPasswordNotification key",
         ]
     );
     let needs: Vec<_> = migration
@@ -197,7 +197,7 @@ fn every_change_and_every_message_needing_copy_is_reported() {
             "resetUserPasswordNotification sms.fr",
         ]
     );
-    let change = &migration.changes[1];
+    let change = &migration.changes[3];
     assert_eq!(
         change.old.as_deref(),
         Some("{{authCode}} is your code, {{firstNames}}")
