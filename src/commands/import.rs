@@ -90,7 +90,7 @@ fn create(
         user: args.user_delivery,
         informant: args.informant_delivery,
     };
-    let folder = folder_of(&global.file);
+    let folder = global.file.parent().unwrap_or(Path::new(""));
     let (text, report) = merge::new_catalogue(&plan, config, folder, delivery);
     refuse_clashes(&report, args.force)?;
     write_files(&report, args.dry_run)?;
@@ -170,13 +170,6 @@ fn profile_for_existing(
         catalogue.path.display()
     ))
     .into())
-}
-
-fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    }
 }
 
 fn refuse_clashes(report: &ImportReport, force: bool) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod check;
+mod countryconfig;
 mod list_show;
 
 use std::path::{Path, PathBuf};
