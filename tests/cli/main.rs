@@ -6,6 +6,7 @@
 mod check;
 mod countryconfig;
 mod list_show;
+mod migrate;
 
 use std::path::{Path, PathBuf};
 
