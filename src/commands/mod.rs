@@ -3,11 +3,15 @@
 
 mod catalogue_write;
 pub mod check;
+pub mod edit;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod list;
 pub mod migrate;
 pub mod show;
+pub mod toggle;
+mod writes;
 
 use anyhow::Context as _;
 use crvs_comms::catalogue::{self, Catalogue, Loaded};
@@ -23,6 +27,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Check(args) => check::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::Toggle(args) => toggle::run(global, args),
+        Command::Edit(args) => edit::run(global, args),
+        Command::History(args) => history::run(global, args),
         Command::Import(args) => import::run(global, args),
         Command::Export(args) => export::run(global, args),
         Command::Migrate(args) => migrate::run(global, args),
@@ -66,6 +73,13 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
 pub fn style(choice: ColorChoice) -> Style {
     Style {
         color: output::stdout_color(choice),
+    }
+}
+
+/// The style of findings shown on stderr.
+pub fn stderr_style(choice: ColorChoice) -> Style {
+    Style {
+        color: output::stderr_color(choice),
     }
 }
 

@@ -7,6 +7,8 @@ mod check;
 mod countryconfig;
 mod list_show;
 mod migrate;
+mod store;
+mod store_safety;
 
 use std::path::{Path, PathBuf};
 
