@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use crvs_comms::countryconfig::export::{self, ExportFile, FileState};
+use crvs_comms::store::atomic;
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs};
@@ -137,5 +138,6 @@ fn write_file(root: &Path, file: &ExportFile) -> anyhow::Result<()> {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create the folder {}", folder.display()))?;
     }
-    std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))
+    let keep = std::fs::metadata(&path).ok();
+    Ok(atomic::write(&path, &file.bytes, keep.as_ref())?)
 }

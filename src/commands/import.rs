@@ -10,13 +10,14 @@ use clap::{Args, Subcommand};
 use crvs_comms::catalogue::Catalogue;
 use crvs_comms::contract::Detected;
 use crvs_comms::countryconfig::export::FileState;
-use crvs_comms::countryconfig::merge::{self, Delivery, EntryChange, FileWrite, ImportReport};
+use crvs_comms::countryconfig::merge::{self, Delivery, EntryChange, ImportReport};
 use crvs_comms::countryconfig::{self, CountryConfig, import};
 use crvs_comms::model::{Channel, Profile};
+use crvs_comms::store::{self, Change, Outcome, atomic};
 use serde::Serialize;
 
-use super::catalogue_write::{self, Saved};
-use crate::cli::{Format, GlobalArgs};
+use super::writes;
+use crate::cli::{Format, GlobalArgs, WriteArgs};
 use crate::exit::{Exit, Refused};
 use crate::output;
 
@@ -48,12 +49,11 @@ pub struct ImportCountryconfigArgs {
     /// Overwrite template files beside the catalogue that belong to no notification being refreshed
     #[arg(long)]
     pub force: bool,
-    /// Print the diff of the catalogue that would result and the files that would be written; write nothing
-    #[arg(long)]
-    pub dry_run: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub fn parse_profile(text: &str) -> Result<Profile, String> {
@@ -71,7 +71,7 @@ fn parse_channel(text: &str) -> Result<Channel, String> {
 pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<Exit> {
     let ImportSource::Countryconfig(args) = &args.source;
     let config = countryconfig::read(&args.dir)
-        .context("the country configuration cannot be imported; nothing was changed")?;
+        .map_err(|err| anyhow::anyhow!("{err}; nothing was imported"))?;
     if global.file.exists() {
         update(global, args, &config)
     } else {
@@ -93,9 +93,14 @@ fn create(
     let folder = global.file.parent().unwrap_or(Path::new(""));
     let (text, report) = merge::new_catalogue(&plan, config, folder, delivery);
     refuse_clashes(&report, args.force)?;
-    write_files(&report, args.dry_run)?;
-    let saved = catalogue_write::create(&global.file, &text, args.dry_run)?;
-    finish(global, args, &report, told, true, saved)
+    let options = writes::options(&args.write);
+    // The bodies go first, so that the catalogue never names a file that is not there yet.
+    if !options.dry_run {
+        write_files(&report)?;
+    }
+    let outcome = store::create(&global.file, &text, &options, history(&report))
+        .map_err(|err| writes::failure(global, err))?;
+    finish(global, args, &report, &told, true, outcome)
 }
 
 fn update(
@@ -103,24 +108,49 @@ fn update(
     args: &ImportCountryconfigArgs,
     config: &CountryConfig,
 ) -> anyhow::Result<Exit> {
-    let (loaded, catalogue) = super::load(global)?;
+    let options = writes::options(&args.write);
+    let mut tx = writes::begin(global, &options)?;
+    let catalogue = tx
+        .catalogue()
+        .map_err(|err| writes::failure(global, err))?
+        .clone();
     let told = profile_for_existing(args, config, &catalogue)?;
     let plan = import::plan(config, catalogue.settings.opencrvs);
-    let original = loaded.source.text.clone();
-    let mut doc: toml_edit::DocumentMut = original
-        .parse()
-        .with_context(|| format!("cannot edit {}", global.file.display()))?;
-    let report = merge::update(&mut doc, &catalogue, &plan, config);
+    let report = merge::update(tx.document_mut(), &catalogue, &plan, config);
     refuse_clashes(&report, args.force)?;
-    write_files(&report, args.dry_run)?;
-    let saved = catalogue_write::update(
-        &global.file,
-        &original,
-        doc,
-        catalogue.revision,
-        args.dry_run,
-    )?;
-    finish(global, args, &report, told, false, saved)
+    // Refused before any body is written if the result would not load.
+    tx.preview().map_err(|err| writes::failure(global, err))?;
+    if !options.dry_run {
+        write_files(&report)?;
+    }
+    let outcome = tx
+        .commit(history(&report))
+        .map_err(|err| writes::failure(global, err))?;
+    finish(global, args, &report, &told, false, outcome)
+}
+
+/// The import's changes as the history records them.
+fn history(report: &ImportReport) -> Vec<Change> {
+    let text = |value: &Option<String>| value.clone().map(serde_json::Value::String);
+    let mut changes = Vec::new();
+    for (key, change) in &report.entries {
+        match change {
+            EntryChange::Added => changes.push(Change {
+                key: Some(key.clone()),
+                field: "notification".to_owned(),
+                old: None,
+                new: Some(serde_json::Value::String("added".to_owned())),
+            }),
+            EntryChange::Changed(fields) => changes.extend(fields.iter().map(|f| Change {
+                key: Some(key.clone()),
+                field: f.field.clone(),
+                old: text(&f.old),
+                new: text(&f.new),
+            })),
+            EntryChange::Unchanged => {}
+        }
+    }
+    changes
 }
 
 /// The release of a configuration imported into a new catalogue, and how it was told.
@@ -190,33 +220,26 @@ fn refuse_clashes(report: &ImportReport, force: bool) -> anyhow::Result<()> {
     .into())
 }
 
-fn write_files(report: &ImportReport, dry_run: bool) -> anyhow::Result<()> {
-    if dry_run {
-        return Ok(());
-    }
+fn write_files(report: &ImportReport) -> anyhow::Result<()> {
     for file in report
         .files
         .iter()
         .filter(|f| f.state != FileState::Unchanged)
     {
-        write_file(file)?;
+        if let Some(folder) = file.path.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+        }
+        let keep = std::fs::metadata(&file.path).ok();
+        atomic::write(&file.path, &file.bytes, keep.as_ref())?;
     }
     Ok(())
-}
-
-fn write_file(file: &FileWrite) -> anyhow::Result<()> {
-    if let Some(folder) = file.path.parent() {
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create the folder {}", folder.display()))?;
-    }
-    std::fs::write(&file.path, &file.bytes)
-        .with_context(|| format!("cannot write {}", file.path.display()))
 }
 
 #[derive(Serialize)]
 struct ChangedJson<'a> {
     key: &'a str,
-    fields: &'a [String],
+    fields: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -245,13 +268,26 @@ fn finish(
     global: &GlobalArgs,
     args: &ImportCountryconfigArgs,
     report: &ImportReport,
-    told: String,
+    told: &str,
     created: bool,
-    saved: Saved,
+    outcome: Outcome,
 ) -> anyhow::Result<Exit> {
-    let (revision, diff) = match &saved {
-        Saved::Unchanged { revision } | Saved::Written { revision } => (*revision, None),
-        Saved::DryRun { revision, diff } => (*revision, Some(diff.as_str())),
+    let (revision, diff, written) = match &outcome {
+        Outcome::Unchanged { revision } => (*revision, None, false),
+        Outcome::DryRun { revision, diff, .. } => (*revision, Some(diff.as_str()), false),
+        Outcome::Written {
+            revision,
+            hand_edit,
+            ..
+        } => {
+            if let Some(hand_edit) = hand_edit {
+                output::note(&format!(
+                    "note: {}; recorded in the history",
+                    hand_edit.describe()
+                ));
+            }
+            (*revision, None, true)
+        }
     };
     let keys = |wanted: fn(&EntryChange) -> bool| -> Vec<&str> {
         report
@@ -264,16 +300,19 @@ fn finish(
     let json = ReportJson {
         catalogue: global.file.display().to_string(),
         created,
-        dry_run: args.dry_run,
+        dry_run: args.write.dry_run,
         opencrvs: report.profile,
-        profile_from: &told,
+        profile_from: told,
         revision,
         added: keys(|c| *c == EntryChange::Added),
         changed: report
             .entries
             .iter()
             .filter_map(|(key, change)| match change {
-                EntryChange::Changed(fields) => Some(ChangedJson { key, fields }),
+                EntryChange::Changed(fields) => Some(ChangedJson {
+                    key,
+                    fields: fields.iter().map(|f| f.field.as_str()).collect(),
+                }),
                 _ => None,
             })
             .collect(),
@@ -291,19 +330,19 @@ fn finish(
     };
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&json)? + "\n",
-        Format::Human => human(&json, diff, &saved),
+        Format::Human => human(&json, diff, written),
     };
     output::print(&text)?;
     for note in &report.notes {
         output::note(&format!("note: {note}"));
     }
-    if args.dry_run {
+    if args.write.dry_run {
         output::note("dry run: nothing written");
     }
     Ok(Exit::Success)
 }
 
-fn human(report: &ReportJson<'_>, diff: Option<&str>, saved: &Saved) -> String {
+fn human(report: &ReportJson<'_>, diff: Option<&str>, written: bool) -> String {
     let mut text = diff.map(str::to_owned).unwrap_or_default();
     let verb = if report.created { "created" } else { "updated" };
     text.push_str(&format!(
@@ -332,11 +371,12 @@ fn human(report: &ReportJson<'_>, diff: Option<&str>, saved: &Saved) -> String {
         report.unchanged.len(),
         report.left_alone.len()
     ));
-    text.push_str(&match saved {
-        Saved::Unchanged { revision } => format!("the catalogue stays at revision {revision}\n"),
-        Saved::DryRun { revision, .. } => format!("it would be at revision {revision}\n"),
-        Saved::Written { revision } if report.created => format!("revision {revision}\n"),
-        Saved::Written { revision } => format!("revision {} → {revision}\n", revision - 1),
+    let revision = report.revision;
+    text.push_str(&match (report.dry_run, written, report.created) {
+        (true, _, _) => format!("it would be at revision {revision}\n"),
+        (_, false, _) => format!("the catalogue stays at revision {revision}\n"),
+        (_, true, true) => format!("revision {revision}\n"),
+        (_, true, false) => format!("revision {} → {revision}\n", revision - 1),
     });
     text
 }

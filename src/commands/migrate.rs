@@ -8,12 +8,13 @@ use clap::Args;
 use crvs_comms::catalogue::SCHEMA_VERSION;
 use crvs_comms::migrate::{self, Migration};
 use crvs_comms::model::Profile;
+use crvs_comms::store::{Change, Outcome, atomic};
 use serde::Serialize;
 
-use super::catalogue_write::{self, Saved};
 use super::import::parse_profile;
-use crate::cli::{Format, GlobalArgs};
-use crate::exit::Exit;
+use super::writes;
+use crate::cli::{Format, GlobalArgs, WriteArgs};
+use crate::exit::{Exit, Refused};
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -21,27 +22,30 @@ pub struct MigrateArgs {
     /// The OpenCRVS release to move to (without it, only the file format is brought up to date)
     #[arg(long, value_parser = parse_profile, value_name = "1.9")]
     pub opencrvs: Option<Profile>,
-    /// Print the diff of the catalogue and the body files that would change; write nothing
-    #[arg(long)]
-    pub dry_run: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 pub fn run(global: &GlobalArgs, args: &MigrateArgs) -> anyhow::Result<Exit> {
-    let (loaded, catalogue) = super::load(global)?;
     let Some(to) = args.opencrvs else {
+        super::load(global)?;
         output::note(&format!(
             "{} is at schema_version {SCHEMA_VERSION}, the current file format: nothing to migrate",
             global.file.display()
         ));
         return Ok(Exit::Success);
     };
-    let original = loaded.source.text.clone();
-    let mut doc: toml_edit::DocumentMut = original.parse()?;
-    let migration = migrate::migrate(&mut doc, &catalogue, to)
-        .map_err(|err| crate::exit::Refused(format!("{err}; nothing was changed")))?;
+    let options = writes::options(&args.write);
+    let mut tx = writes::begin(global, &options)?;
+    let catalogue = tx
+        .catalogue()
+        .map_err(|err| writes::failure(global, err))?
+        .clone();
+    let migration = migrate::migrate(tx.document_mut(), &catalogue, to)
+        .map_err(|err| Refused(format!("{err}; nothing was changed")))?;
     if migration.is_empty() {
         output::note(&format!(
             "{} already follows OpenCRVS {to}: nothing to migrate",
@@ -49,23 +53,40 @@ pub fn run(global: &GlobalArgs, args: &MigrateArgs) -> anyhow::Result<Exit> {
         ));
         return Ok(Exit::Success);
     }
-    if !args.dry_run {
+    // Refused before any body file is touched if the migrated catalogue would not load.
+    tx.preview().map_err(|err| writes::failure(global, err))?;
+    if options.dry_run {
+        if args.format == Format::Human {
+            output::print(&body_diffs(&migration)?)?;
+        }
+    } else {
         for body in &migration.bodies {
-            std::fs::write(&body.path, &body.text)
-                .with_context(|| format!("cannot write {}", body.path.display()))?;
+            let keep = std::fs::metadata(&body.path).ok();
+            atomic::write(&body.path, body.text.as_bytes(), keep.as_ref())?;
         }
     }
-    let saved = catalogue_write::update(
-        &global.file,
-        &original,
-        doc,
-        catalogue.revision,
-        args.dry_run,
-    )?;
-    if args.dry_run && args.format == Format::Human {
-        output::print(&body_diffs(&migration)?)?;
-    }
-    report(&migration, &saved, args)
+    let outcome = tx
+        .commit(history(&migration))
+        .map_err(|err| writes::failure(global, err))?;
+    report(&migration, &outcome, args)
+}
+
+/// The migration's changes as the history records them.
+fn history(migration: &Migration) -> Vec<Change> {
+    let text = |value: &Option<String>| value.clone().map(serde_json::Value::String);
+    migration
+        .changes
+        .iter()
+        .map(|c| Change {
+            key: c.key.clone(),
+            field: c.field.clone(),
+            old: text(&c.old),
+            new: text(&c.new).or_else(|| {
+                // A body file's change is its renames; the file itself is not copied into the history.
+                (c.field == "email.body file").then(|| serde_json::Value::String(c.detail.clone()))
+            }),
+        })
+        .collect()
 }
 
 /// The unified diff of each body file the migration would rewrite.
@@ -113,15 +134,28 @@ struct ReportJson<'a> {
     files: Vec<String>,
 }
 
-fn report(migration: &Migration, saved: &Saved, args: &MigrateArgs) -> anyhow::Result<Exit> {
-    let (revision, diff) = match saved {
-        Saved::Unchanged { revision } | Saved::Written { revision } => (*revision, None),
-        Saved::DryRun { revision, diff } => (*revision, Some(diff.as_str())),
+fn report(migration: &Migration, outcome: &Outcome, args: &MigrateArgs) -> anyhow::Result<Exit> {
+    let (revision, diff) = match outcome {
+        Outcome::Unchanged { revision } => (*revision, None),
+        Outcome::DryRun { revision, diff, .. } => (*revision, Some(diff.as_str())),
+        Outcome::Written {
+            revision,
+            hand_edit,
+            ..
+        } => {
+            if let Some(hand_edit) = hand_edit {
+                output::note(&format!(
+                    "note: {}; recorded in the history",
+                    hand_edit.describe()
+                ));
+            }
+            (*revision, None)
+        }
     };
     let json = ReportJson {
         from: migration.from,
         to: migration.to,
-        dry_run: args.dry_run,
+        dry_run: args.write.dry_run,
         revision,
         changes: migration
             .changes
@@ -154,7 +188,7 @@ fn report(migration: &Migration, saved: &Saved, args: &MigrateArgs) -> anyhow::R
         Format::Human => human(&json, diff),
     };
     output::print(&text)?;
-    if args.dry_run {
+    if args.write.dry_run {
         output::note("dry run: nothing written");
     }
     Ok(Exit::Success)

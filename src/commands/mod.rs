@@ -1,7 +1,6 @@
 //! One file per subcommand; `run` dispatches to them. Shared here: loading the catalogue the way
 //! every command but `check` needs it (it must load cleanly, else exit 2).
 
-mod catalogue_write;
 pub mod check;
 pub mod edit;
 pub mod export;

@@ -43,12 +43,11 @@ impl FileState {
 /// Why the catalogue cannot be exported.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot read the email body of `{key}` at {}: {source}; create it or correct `email.body`", path.display())]
+    #[error("cannot read the email body of `{key}` at {}: {cause}; create it or correct `email.body`", path.display())]
     Body {
         key: String,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(
         "`{first}` and `{second}` both export their email body to {path} with different content; OpenCRVS has one file there, so point both at the same template or remove one"
@@ -123,7 +122,7 @@ fn email_bodies(catalogue: &Catalogue) -> Result<Vec<ExportFile>, ExportError> {
         let bytes = std::fs::read(&source).map_err(|err| ExportError::Body {
             key: key.clone(),
             path: source.clone(),
-            source: err,
+            cause: err,
         })?;
         let target = opencrvs_template_path(&contract, key, body.get_ref());
         match by_path.get(&target) {

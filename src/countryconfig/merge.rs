@@ -37,9 +37,27 @@ impl FileWrite {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryChange {
     Added,
-    /// The fields that changed (`sms.fr`, `description`, `email.body`, `email body file`).
-    Changed(Vec<String>),
+    Changed(Vec<FieldChange>),
     Unchanged,
+}
+
+/// One value an import changed: `sms.fr`, `description`, `email.body` (the path), or
+/// `email.body file` (the file's content, whose old and new text are not repeated here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl FieldChange {
+    fn new(field: impl Into<String>, old: Option<&str>, new: Option<&str>) -> FieldChange {
+        FieldChange {
+            field: field.into(),
+            old: old.map(str::to_owned),
+            new: new.map(str::to_owned),
+        }
+    }
 }
 
 /// What an import did, for the summary.
@@ -224,14 +242,16 @@ fn refresh_entry(
     };
     let mut changed = Vec::new();
     if let Some(csv) = &entry.csv {
-        let old = existing.description.as_deref().unwrap_or_default();
-        if old != csv.description {
-            if csv.description.is_empty() {
-                entries::remove_text(table, &["description"]);
-            } else {
-                entries::set_text(table, &["description"], &csv.description);
+        let old = existing.description.as_deref();
+        let new = Some(csv.description.as_str()).filter(|d| !d.is_empty());
+        if old != new {
+            match new {
+                Some(description) => entries::set_text(table, &["description"], description),
+                None => {
+                    entries::remove_text(table, &["description"]);
+                }
             }
-            changed.push("description".to_owned());
+            changed.push(FieldChange::new("description", old, new));
         }
         let sms = csv.sms();
         for (language, _) in &csv.copy {
@@ -246,7 +266,7 @@ fn refresh_entry(
                     entries::remove_text(table, &["sms", language]);
                 }
             }
-            changed.push(format!("sms.{language}"));
+            changed.push(FieldChange::new(format!("sms.{language}"), current, wanted));
         }
     }
     if let Some(template) = &entry.template {
@@ -256,14 +276,20 @@ fn refresh_entry(
             Some(path) => {
                 let state = plan_file(report, catalogue.resolve(path), config, template, true);
                 if state.is_some_and(|s| s != FileState::Unchanged) {
-                    changed.push("email body file".to_owned());
+                    changed.push(FieldChange::new("email.body file", None, Some(path)));
                 }
             }
             None => {
-                let body = catalogue_body(template);
-                entries::set_text(table, &["email", "body"], &body);
-                changed.push("email.body".to_owned());
-                plan_file(report, catalogue.resolve(&body), config, template, false);
+                let new_body = catalogue_body(template);
+                entries::set_text(table, &["email", "body"], &new_body);
+                changed.push(FieldChange::new("email.body", body, Some(&new_body)));
+                plan_file(
+                    report,
+                    catalogue.resolve(&new_body),
+                    config,
+                    template,
+                    false,
+                );
             }
         }
     }

@@ -57,20 +57,15 @@ pub enum ReadError {
         root.display()
     )]
     NoCsv { root: PathBuf },
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{} is not UTF-8 text; save it as UTF-8", path.display())]
     NotUtf8 { path: PathBuf },
-    #[error("{}: {source}", path.display())]
-    Csv {
-        path: PathBuf,
-        #[source]
-        source: CsvError,
-    },
+    #[error("{}: {cause}", path.display())]
+    Csv { path: PathBuf, cause: CsvError },
 }
 
 /// Reads the notification files of the repository at `root`.
@@ -83,19 +78,19 @@ pub fn read(root: &Path) -> Result<CountryConfig, ReadError> {
                 root: root.to_owned(),
             });
         }
-        Err(source) => {
+        Err(cause) => {
             return Err(ReadError::Io {
                 path: csv_path,
-                source,
+                cause,
             });
         }
     };
     let text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 {
         path: csv_path.clone(),
     })?;
-    let sms = sms_csv::parse(&text).map_err(|source| ReadError::Csv {
+    let sms = sms_csv::parse(&text).map_err(|cause| ReadError::Csv {
         path: csv_path,
-        source,
+        cause,
     })?;
     let mut templates = Vec::new();
     let folder = root.join(EMAIL_TEMPLATES_DIR);
@@ -113,7 +108,7 @@ fn collect_templates(
 ) -> Result<(), ReadError> {
     let io = |path: &Path| {
         let path = path.to_owned();
-        move |source| ReadError::Io { path, source }
+        move |cause| ReadError::Io { path, cause }
     };
     for entry in std::fs::read_dir(folder).map_err(io(folder))? {
         let entry = entry.map_err(io(folder))?;

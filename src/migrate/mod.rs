@@ -90,12 +90,11 @@ pub enum MigrateError {
         part: String,
         message: String,
     },
-    #[error("cannot read the email body of `{key}` at {}: {source}", path.display())]
+    #[error("cannot read the email body of `{key}` at {}: {cause}", path.display())]
     Body {
         key: String,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -340,10 +339,10 @@ fn rename_bodies(
         let Some(path) = catalogue.email_body_path(notification, language) else {
             continue;
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| MigrateError::Body {
+        let text = std::fs::read_to_string(&path).map_err(|cause| MigrateError::Body {
             key: key.to_owned(),
             path: path.clone(),
-            source,
+            cause,
         })?;
         // A body file shared by two notifications is renamed once, for the first of them.
         let Some(spec) = spec.filter(|_| done_files.insert(path.clone())) else {

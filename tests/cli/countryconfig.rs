@@ -299,7 +299,7 @@ fn importing_again_refreshes_copy_and_bodies_and_keeps_toggles() {
         report["changed"],
         json!([
             {"key": "birthInProgressNotification", "fields": ["sms.fr"]},
-            {"key": "birthRegistrationNotification", "fields": ["email body file"]},
+            {"key": "birthRegistrationNotification", "fields": ["email.body file"]},
             {"key": "deathInProgressNotification", "fields": ["sms.fr"]}
         ])
     );
@@ -709,4 +709,69 @@ fn check_on_the_imported_v1_5_anchors_finds_what_is_really_wrong() {
             .unwrap()
             .contains("`{{name}}`")
     );
+}
+
+fn history(dir: &Path) -> Vec<Value> {
+    read(dir.join("notifications.audit.jsonl"))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn imports_are_recorded_in_the_history() {
+    let dir = workspace();
+    let output = import(dir.path(), &["--actor", "amina"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let entries = history(dir.path());
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["revision"], 1);
+    assert_eq!(entries[0]["actor"], "amina");
+    assert_eq!(entries[0]["changes"].as_array().unwrap().len(), 17);
+    assert_eq!(
+        entries[0]["changes"][0],
+        json!({"key": "authenticationCodeNotification", "field": "notification", "old": null, "new": "added"})
+    );
+
+    let csv = dir.path().join("cc").join(CSV);
+    std::fs::write(
+        &csv,
+        read(&csv).replace(
+            "{{authCode}} est votre code",
+            "Code {{authCode}} : votre code",
+        ),
+    )
+    .unwrap();
+    let output = import(dir.path(), &["--actor", "amina"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let entries = history(dir.path());
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["revision"], 2);
+    assert_eq!(
+        entries[1]["changes"],
+        json!([{
+            "key": "authenticationCodeNotification",
+            "field": "sms.fr",
+            "old": "{{authCode}} est votre code de connexion {{applicationName}}.",
+            "new": "Code {{authCode}} : votre code de connexion {{applicationName}}."
+        }])
+    );
+}
+
+#[test]
+fn an_import_into_a_catalogue_that_moved_on_is_refused() {
+    let dir = workspace();
+    assert_eq!(import(dir.path(), &[]).status.code(), Some(0));
+    let csv = dir.path().join("cc").join(CSV);
+    std::fs::write(&csv, read(&csv).replace("Terminez", "Finalisez")).unwrap();
+    let before = read(dir.path().join("notifications.toml"));
+    let output = import(dir.path(), &["--expect-revision", "7"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("is at revision 1, not 7"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(dir.path().join("notifications.toml")), before);
+    assert_eq!(history(dir.path()).len(), 1);
 }

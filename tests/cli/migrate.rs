@@ -333,3 +333,45 @@ fn the_migrated_v1_5_anchors_match_v1_9_where_only_names_changed() {
         ]
     );
 }
+
+#[test]
+fn the_migration_is_recorded_and_respects_the_expected_revision() {
+    let dir = default_catalogue_copy();
+    let body = dir.path().join("templates/email/user/two-factor-code.html");
+    let body_before = read(&body);
+    let output = migrate(dir.path(), &["--expect-revision", "5"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("is at revision 1, not 5"));
+    assert_eq!(
+        read(&body),
+        body_before,
+        "no body file is touched when refused"
+    );
+
+    let output = migrate(
+        dir.path(),
+        &["--expect-revision", "1", "--actor", "kalusha"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let history: Vec<Value> = read(dir.path().join("notifications.audit.jsonl"))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(history.len(), 1);
+    let entry = &history[0];
+    assert_eq!(entry["revision"], 2);
+    assert_eq!(entry["actor"], "kalusha");
+    assert_eq!(
+        entry["command"],
+        "migrate --opencrvs 1.9 --format json --expect-revision 1 --actor kalusha"
+    );
+    assert_eq!(
+        entry["changes"][0],
+        json!({"key": null, "field": "settings.opencrvs", "old": "1.5", "new": "1.9"})
+    );
+    assert_eq!(
+        entry["changes"][1],
+        json!({"key": "resetUserPasswordByAdminNotification", "field": "key", "old": "resetUserPasswordNotification", "new": "resetUserPasswordByAdminNotification"})
+    );
+    assert_eq!(entry["changes"].as_array().unwrap().len(), 21);
+}
