@@ -1,12 +1,14 @@
 //! `crvs-comms export countryconfig DIR`: writes the catalogue out as the files of an OpenCRVS
-//! country-configuration repository. A file that is there with other content is only overwritten
-//! with `--force` (exit 1 otherwise, nothing written); `--dry-run` lists what would be written.
+//! country-configuration repository. A file that still holds what crvs-comms last read or wrote
+//! there is brought up to date; one changed since (by hand, by a merge) is only overwritten with
+//! `--force` (exit 1 otherwise, nothing written). `--dry-run` lists what would be written.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use crvs_comms::countryconfig::export::{self, ExportFile, FileState};
+use crvs_comms::countryconfig::sync::SyncRecord;
 use crvs_comms::store::atomic;
 use serde::Serialize;
 
@@ -30,7 +32,7 @@ pub enum ExportTarget {
 pub struct ExportCountryconfigArgs {
     /// The root of the country-configuration repository (the folder that holds `src/`)
     pub dir: PathBuf,
-    /// Overwrite files whose content differs from the catalogue's
+    /// Overwrite files that were changed since crvs-comms last read or wrote them
     #[arg(long)]
     pub force: bool,
     /// List the files that would be written, and write nothing
@@ -59,21 +61,24 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<Exit> {
     let ExportTarget::Countryconfig(args) = &args.target;
     let (_, catalogue) = super::load(global)?;
     let files = export::files(&catalogue)?;
-    let states = export::compare(&args.dir, &files)?;
-    let differing: Vec<&str> = files
+    let mut record = SyncRecord::load(&global.file)?;
+    let states = export::compare(&args.dir, &files, &record)?;
+    let changed: Vec<&str> = files
         .iter()
         .zip(&states)
-        .filter(|(_, s)| **s == FileState::Differs)
+        .filter(|(_, s)| **s == FileState::Changed)
         .map(|(f, _)| f.path.as_str())
         .collect();
-    let refused = !differing.is_empty() && !args.force;
+    let refused = !changed.is_empty() && !args.force;
     let writes = !args.dry_run && !refused;
     if writes {
         for (file, state) in files.iter().zip(&states) {
             if *state != FileState::Unchanged {
                 write_file(&args.dir, file)?;
             }
+            record.remember(&args.dir, &file.path, &file.bytes);
         }
+        record.save(&global.file)?;
     }
     let report = Report {
         dir: args.dir.display().to_string(),
@@ -94,10 +99,10 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<Exit> {
     })?;
     if refused {
         return Err(Refused(format!(
-            "{} file(s) in {} differ from the catalogue ({}); nothing was written; look at them, then pass --force to overwrite them",
-            differing.len(),
+            "{} file(s) in {} changed since crvs-comms last read or wrote them ({}); nothing was written; import them first to keep those changes, or pass --force to overwrite them",
+            changed.len(),
             args.dir.display(),
-            differing.join(", ")
+            changed.join(", ")
         ))
         .into());
     }
@@ -112,21 +117,24 @@ fn human(report: &Report<'_>, args: &ExportCountryconfigArgs) -> String {
     for file in report.files.iter().filter(|f| f.state != "unchanged") {
         let state = match (file.state, file.written) {
             ("new", true) => "created",
+            ("stale", true) => "updated",
+            ("changed", true) => "overwritten",
             ("new", false) if args.dry_run => "would create",
-            ("differs", true) => "overwritten",
-            ("differs", false) if args.dry_run && args.force => "would overwrite",
-            ("differs", false) => "differs",
+            ("stale", false) if args.dry_run => "would update",
+            ("changed", false) if args.dry_run && args.force => "would overwrite",
+            ("changed", false) => "changed",
             (_, _) => "not written",
         };
         text.push_str(&format!("{state:<16} {}\n", file.path));
     }
     let count = |state: &str| report.files.iter().filter(|f| f.state == state).count();
     text.push_str(&format!(
-        "{} files for {}: {} new, {} differ, {} unchanged\n",
+        "{} files for {}: {} new, {} behind the catalogue, {} changed by hand, {} unchanged\n",
         report.files.len(),
         report.dir,
         count("new"),
-        count("differs"),
+        count("stale"),
+        count("changed"),
         count("unchanged")
     ));
     text

@@ -11,6 +11,7 @@ use crvs_comms::catalogue::Catalogue;
 use crvs_comms::contract::Detected;
 use crvs_comms::countryconfig::export::FileState;
 use crvs_comms::countryconfig::merge::{self, Delivery, EntryChange, ImportReport};
+use crvs_comms::countryconfig::sync::SyncRecord;
 use crvs_comms::countryconfig::{self, CountryConfig, import};
 use crvs_comms::model::{Channel, Profile};
 use crvs_comms::store::{self, Change, Outcome, atomic};
@@ -100,6 +101,7 @@ fn create(
     }
     let outcome = store::create(&global.file, &text, &options, history(&report))
         .map_err(|err| writes::failure(global, err))?;
+    remember(global, args, config, &outcome)?;
     finish(global, args, &report, &told, true, outcome)
 }
 
@@ -126,7 +128,23 @@ fn update(
     let outcome = tx
         .commit(history(&report))
         .map_err(|err| writes::failure(global, err))?;
+    remember(global, args, config, &outcome)?;
     finish(global, args, &report, &told, false, outcome)
+}
+
+/// Notes the files as read, so that `export` knows the repository still holds them.
+fn remember(
+    global: &GlobalArgs,
+    args: &ImportCountryconfigArgs,
+    config: &CountryConfig,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
+    if matches!(outcome, Outcome::DryRun { .. }) {
+        return Ok(());
+    }
+    let mut record = SyncRecord::load(&global.file)?;
+    record.remember_config(&args.dir, config);
+    Ok(record.save(&global.file)?)
 }
 
 /// The import's changes as the history records them.

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::sms_csv::{self, SmsRow, SmsTable};
+use super::sync::SyncRecord;
 use super::{CATALOGUE_EMAIL_DIR, CSV_PATH, EMAIL_TEMPLATES_DIR, toggles};
 use crate::catalogue::Catalogue;
 use crate::contract::Contract;
@@ -19,15 +20,17 @@ pub struct ExportFile {
     pub bytes: Vec<u8>,
 }
 
-/// How a file export would write compares with the repository.
+/// How a file about to be written compares with the one already there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileState {
-    /// The repository has no such file yet.
+    /// There is no such file yet.
     New,
     /// The file is there with the same bytes: nothing to write.
     Unchanged,
-    /// The file is there with other bytes: overwriting it needs `--force`.
-    Differs,
+    /// The file still holds what crvs-comms last read or wrote there: updating it loses nothing.
+    Stale,
+    /// The file holds something crvs-comms has not seen: overwriting it needs `--force`.
+    Changed,
 }
 
 impl FileState {
@@ -35,7 +38,8 @@ impl FileState {
         match self {
             FileState::New => "new",
             FileState::Unchanged => "unchanged",
-            FileState::Differs => "differs",
+            FileState::Stale => "stale",
+            FileState::Changed => "changed",
         }
     }
 }
@@ -163,13 +167,21 @@ pub fn opencrvs_template_path(contract: &Contract, key: &str, body: &str) -> Str
     format!("other/{name}")
 }
 
-/// Compares each file with the repository at `root`.
-pub fn compare(root: &Path, files: &[ExportFile]) -> std::io::Result<Vec<FileState>> {
+/// Compares each file with the repository at `root`, and with what `record` says crvs-comms
+/// last saw there.
+pub fn compare(
+    root: &Path,
+    files: &[ExportFile],
+    record: &SyncRecord,
+) -> std::io::Result<Vec<FileState>> {
     files
         .iter()
         .map(|file| match std::fs::read(root.join(&file.path)) {
             Ok(existing) if existing == file.bytes => Ok(FileState::Unchanged),
-            Ok(_) => Ok(FileState::Differs),
+            Ok(existing) if record.is_last_seen(root, &file.path, &existing) => {
+                Ok(FileState::Stale)
+            }
+            Ok(_) => Ok(FileState::Changed),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(FileState::New),
             Err(err) => Err(std::io::Error::new(
                 err.kind(),
@@ -247,18 +259,27 @@ mod tests {
     }
 
     #[test]
-    fn files_are_compared_byte_for_byte() {
+    fn files_are_compared_with_the_repository_and_the_record() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("same"), "x").unwrap();
-        std::fs::write(dir.path().join("other"), "y").unwrap();
+        std::fs::write(dir.path().join("seen"), "y").unwrap();
+        std::fs::write(dir.path().join("theirs"), "z").unwrap();
+        let mut record = SyncRecord::default();
+        record.remember(dir.path(), "seen", b"y");
+        record.remember(dir.path(), "theirs", b"y");
         let file = |path: &str| ExportFile {
             path: path.to_owned(),
             bytes: b"x".to_vec(),
         };
-        let states = compare(dir.path(), &[file("same"), file("other"), file("new")]).unwrap();
+        let files = [file("same"), file("seen"), file("theirs"), file("new")];
         assert_eq!(
-            states,
-            [FileState::Unchanged, FileState::Differs, FileState::New]
+            compare(dir.path(), &files, &record).unwrap(),
+            [
+                FileState::Unchanged,
+                FileState::Stale,
+                FileState::Changed,
+                FileState::New
+            ]
         );
     }
 }

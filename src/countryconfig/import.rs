@@ -233,6 +233,7 @@ mod tests {
     fn config(csv: &str, templates: &[(&str, &str)]) -> CountryConfig {
         CountryConfig {
             sms: sms_csv::parse(csv).unwrap(),
+            csv_bytes: csv.as_bytes().to_vec(),
             templates: templates
                 .iter()
                 .map(|(path, text)| TemplateFile {

@@ -29,7 +29,7 @@ pub struct FileWrite {
 impl FileWrite {
     /// Overwriting it would lose a file that belongs to something else.
     pub fn clashes(&self) -> bool {
-        self.state == FileState::Differs && !self.refreshes
+        self.state == FileState::Changed && !self.refreshes
     }
 }
 
@@ -217,7 +217,7 @@ fn plan_file(
     let file = config.template(template)?;
     let state = match std::fs::read(&path) {
         Ok(existing) if existing == file.bytes => FileState::Unchanged,
-        Ok(_) => FileState::Differs,
+        Ok(_) => FileState::Changed,
         Err(_) => FileState::New,
     };
     report.files.push(FileWrite {

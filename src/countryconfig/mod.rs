@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod merge;
 pub mod sms_csv;
+pub mod sync;
 pub mod toggles;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,8 @@ pub const CATALOGUE_EMAIL_DIR: &str = "templates/email";
 #[derive(Debug, Clone)]
 pub struct CountryConfig {
     pub sms: SmsTable,
+    /// The CSV as read, byte for byte.
+    pub csv_bytes: Vec<u8>,
     /// Every `.html` file below the email-templates folder, sorted by path.
     pub templates: Vec<TemplateFile>,
 }
@@ -85,10 +88,10 @@ pub fn read(root: &Path) -> Result<CountryConfig, ReadError> {
             });
         }
     };
-    let text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8 {
+    let text = std::str::from_utf8(&bytes).map_err(|_| ReadError::NotUtf8 {
         path: csv_path.clone(),
     })?;
-    let sms = sms_csv::parse(&text).map_err(|cause| ReadError::Csv {
+    let sms = sms_csv::parse(text).map_err(|cause| ReadError::Csv {
         path: csv_path,
         cause,
     })?;
@@ -98,7 +101,11 @@ pub fn read(root: &Path) -> Result<CountryConfig, ReadError> {
         collect_templates(&folder, "", &mut templates)?;
     }
     templates.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(CountryConfig { sms, templates })
+    Ok(CountryConfig {
+        sms,
+        csv_bytes: bytes,
+        templates,
+    })
 }
 
 fn collect_templates(

@@ -472,16 +472,53 @@ fn export_writes_the_configuration_back_and_creates_missing_folders() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("9 files for fresh: 9 new, 0 differ, 0 unchanged\n"),
+        stdout.ends_with(
+            "9 files for fresh: 9 new, 0 behind the catalogue, 0 changed by hand, 0 unchanged\n"
+        ),
         "{stdout}"
     );
 }
 
 #[test]
-fn export_refuses_to_overwrite_changed_files_without_force() {
+fn export_updates_files_it_last_saw_and_refuses_files_changed_since() {
     let dir = workspace();
     assert_eq!(import(dir.path(), &[]).status.code(), Some(0));
     let csv_path = dir.path().join("cc").join(CSV);
+    let csv_before = read(&csv_path);
+    // The catalogue moves on: the CSV in the repository is only behind, and is updated.
+    let output = crvs()
+        .current_dir(dir.path())
+        .args([
+            "edit",
+            "birthRejectionNotification",
+            "--sms",
+            "--lang",
+            "en",
+        ])
+        .args([
+            "--text",
+            "Declaration {{trackingId}} needs changes: call {{crvsOffice}}.",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = export(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let listed = states(&stdout_json(&output));
+    assert!(
+        listed.contains(&(CSV.to_owned(), "stale".to_owned())),
+        "{listed:?}"
+    );
+    let csv = read(&csv_path);
+    assert_eq!(
+        csv,
+        csv_before.replace(
+            "The birth declaration {{trackingId}} needs changes. Contact {{crvsOffice}}.",
+            "Declaration {{trackingId}} needs changes: call {{crvsOffice}}."
+        )
+    );
+
+    // Someone changes files in the repository by hand: export refuses to overwrite them.
     std::fs::write(&csv_path, "changed by hand\n").unwrap();
     let body = dir
         .path()
@@ -489,27 +526,21 @@ fn export_refuses_to_overwrite_changed_files_without_force() {
         .join(EMAIL)
         .join("birth/registration.html");
     std::fs::write(&body, "also by hand").unwrap();
-
     let output = export(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("2 file(s) in cc differ from the catalogue (src/translations/notification.csv, src/api/notification/email-templates/birth/registration.html); nothing was written"), "{message}");
+    assert!(message.contains("2 file(s) in cc changed since crvs-comms last read or wrote them (src/translations/notification.csv, src/api/notification/email-templates/birth/registration.html); nothing was written"), "{message}");
     assert_eq!(read(&csv_path), "changed by hand\n");
-    assert!(
-        !dir.path()
-            .join("cc/src/api/notification/informant-notification-toggles.json")
-            .exists()
-    );
 
     // A dry run lists the plan and writes nothing, even with --force.
     let output = export(dir.path(), &["--dry-run", "--force"]);
     assert_eq!(output.status.code(), Some(0));
     let report = stdout_json(&output);
     let listed = states(&report);
-    assert!(listed.contains(&("src/translations/notification.csv".into(), "differs".into())));
+    assert!(listed.contains(&(CSV.to_owned(), "changed".to_owned())));
     assert!(listed.contains(&(
-        "src/api/notification/informant-notification-toggles.json".into(),
-        "new".into()
+        "src/api/notification/informant-notification-toggles.json".to_owned(),
+        "unchanged".to_owned()
     )));
     assert!(
         report["files"]
@@ -522,10 +553,7 @@ fn export_refuses_to_overwrite_changed_files_without_force() {
 
     let output = export(dir.path(), &["--force"]);
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        std::fs::read(&csv_path).unwrap(),
-        std::fs::read(fixture("countryconfig-v1.5").join(CSV)).unwrap()
-    );
+    assert_eq!(read(&csv_path), csv);
     assert_eq!(
         read(&body),
         read(
@@ -534,6 +562,21 @@ fn export_refuses_to_overwrite_changed_files_without_force() {
                 .join("birth/registration.html")
         )
     );
+}
+
+#[test]
+fn export_into_a_repository_it_never_read_refuses_to_overwrite_what_differs() {
+    let dir = default_catalogue_copy();
+    let cc = dir.path().join("cc");
+    copy_tree(&fixture("countryconfig-v1.5"), &cc);
+    let before = read(cc.join(CSV));
+    let output = export(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let listed = states(&stdout_json(&output));
+    assert!(listed.contains(&(CSV.to_owned(), "changed".to_owned())));
+    assert!(listed.contains(&(format!("{EMAIL}/birth/inProgress.html"), "new".to_owned())));
+    assert_eq!(read(cc.join(CSV)), before);
+    assert!(!cc.join(EMAIL).join("birth/inProgress.html").exists());
 }
 
 #[test]
