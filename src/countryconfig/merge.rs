@@ -299,3 +299,95 @@ fn refresh_entry(
         EntryChange::Changed(changed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::countryconfig::{TemplateFile, import, sms_csv};
+
+    const CATALOGUE: &str = r#"schema_version = 1
+revision = 2
+
+[settings]
+opencrvs = "1.5"
+languages = ["en", "fr"]
+user_delivery = "sms"
+informant_delivery = "sms"
+
+[notifications.retieveUserNameNotification]
+label = "Reminder" # ours
+description = "Old words"
+audience = "user"
+enabled = false
+sms.en = "Hi {{firstNames}}: {{username}}" # keep this comment
+sms.fr = "Salut {{username}}"
+sms.pt = "Olá {{username}}"
+email.subject.en = "Your username"
+"#;
+
+    fn setup(csv: &str) -> (tempfile::TempDir, Catalogue, DocumentMut, CountryConfig) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notifications.toml");
+        let loaded = crate::catalogue::parse(&path, "n.toml", CATALOGUE.to_owned());
+        let config = CountryConfig {
+            sms: sms_csv::parse(csv).unwrap(),
+            csv_bytes: csv.as_bytes().to_vec(),
+            templates: vec![TemplateFile {
+                path: "other/username-reminder.html".to_owned(),
+                bytes: b"<p>{{username}}</p>".to_vec(),
+            }],
+        };
+        (
+            dir,
+            loaded.catalogue.unwrap(),
+            CATALOGUE.parse().unwrap(),
+            config,
+        )
+    }
+
+    #[test]
+    fn an_update_changes_only_what_the_configuration_holds() {
+        let csv =
+            "id,description,en,fr\nretieveUserNameNotification,,Hi {{firstNames}}: {{username}},\n";
+        let (_dir, catalogue, mut doc, config) = setup(csv);
+        let plan = import::plan(&config, Profile::V1_5);
+        let report = update(&mut doc, &catalogue, &plan, &config);
+        let EntryChange::Changed(fields) = &report.entries[0].1 else {
+            panic!("a change: {report:?}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["description", "sms.fr", "email.body"]);
+        assert_eq!(fields[1].old.as_deref(), Some("Salut {{username}}"));
+        assert_eq!(fields[1].new, None);
+        let text = doc.to_string();
+        assert!(text.contains("label = \"Reminder\" # ours\n"));
+        assert!(text.contains("enabled = false\n"));
+        assert!(
+            text.contains("sms.en = \"Hi {{firstNames}}: {{username}}\" # keep this comment\n")
+        );
+        assert!(!text.contains("sms.fr"));
+        assert!(!text.contains("description"));
+        assert!(
+            text.contains("sms.pt = \"Olá {{username}}\"\n"),
+            "a language the CSV lacks stays"
+        );
+        assert!(text.contains("email.subject.en = \"Your username\"\nemail.body = \"templates/email/other/username-reminder.html\"\n"), "{text}");
+        assert_eq!(report.files.len(), 1);
+        assert_eq!(report.files[0].state, FileState::New);
+        assert!(!report.files[0].clashes());
+    }
+
+    #[test]
+    fn a_new_language_in_the_csv_is_pointed_out() {
+        let csv = "id,description,en,de\nretieveUserNameNotification,Old words,Hi {{firstNames}}: {{username}},Hallo {{username}}\n";
+        let (_dir, catalogue, mut doc, config) = setup(csv);
+        let plan = import::plan(&config, Profile::V1_5);
+        let report = update(&mut doc, &catalogue, &plan, &config);
+        assert_eq!(report.notes.len(), 1);
+        assert!(report.notes[0].contains("`de`"), "{:?}", report.notes);
+        assert!(
+            doc.to_string()
+                .contains("sms.de = \"Hallo {{username}}\"\n")
+        );
+    }
+}
