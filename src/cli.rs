@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::completions::CompletionsArgs;
+use crate::commands::man::ManArgs;
 use crate::commands::{
-    check::CheckArgs, edit::EditArgs, export::ExportArgs, history::HistoryArgs, import::ImportArgs,
-    list::ListArgs, migrate::MigrateArgs, show::ShowArgs, toggle::ToggleArgs,
+    check::CheckArgs, diff::DiffArgs, edit::EditArgs, export::ExportArgs, history::HistoryArgs,
+    import::ImportArgs, list::ListArgs, migrate::MigrateArgs, show::ShowArgs, toggle::ToggleArgs,
 };
 
 const EXIT_CODES: &str = "\
@@ -64,6 +66,9 @@ pub enum Command {
     /// Validate the catalogue and its templates against what OpenCRVS supplies (for CI)
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Show what changed between two catalogues, or since a git revision: a semantic diff
+    #[command(after_help = crate::commands::diff::EXIT_CODES)]
+    Diff(DiffArgs),
     /// List every notification with its toggle, channels and languages
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
@@ -80,6 +85,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Move the catalogue to a newer OpenCRVS release's contract
     Migrate(MigrateArgs),
+    /// Write the shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = crate::commands::completions::INSTALL)]
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff) to stdout: `crvs-comms man > crvs-comms.1`
+    Man(ManArgs),
 }
 
 /// Options of every command that writes the catalogue.

@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 mod check;
+mod completions;
 mod countryconfig;
+mod diff;
+mod junit;
 mod list_show;
 mod migrate;
 mod store;
