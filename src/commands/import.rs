@@ -14,7 +14,7 @@ use crvs_comms::countryconfig::merge::{self, Delivery, EntryChange, ImportReport
 use crvs_comms::countryconfig::sync::SyncRecord;
 use crvs_comms::countryconfig::{self, CountryConfig, import};
 use crvs_comms::model::{Channel, Profile};
-use crvs_comms::store::{self, Change, Outcome, atomic};
+use crvs_comms::store::{self, Change, Outcome, WriteOptions, atomic};
 use serde::Serialize;
 
 use super::writes;
@@ -95,8 +95,15 @@ fn create(
     let (text, report) = merge::new_catalogue(&plan, config, folder, delivery);
     refuse_clashes(&report, args.force)?;
     let options = writes::options(&args.write);
-    // The bodies go first, so that the catalogue never names a file that is not there yet.
+    // The bodies go first, so that the catalogue never names a file that is not there yet; a
+    // rehearsal first makes sure the catalogue itself would be accepted.
     if !options.dry_run {
+        let rehearsal = WriteOptions {
+            dry_run: true,
+            ..options.clone()
+        };
+        store::create(&global.file, &text, &rehearsal, Vec::new())
+            .map_err(|err| writes::failure(global, err))?;
         write_files(&report)?;
     }
     let outcome = store::create(&global.file, &text, &options, history(&report))
