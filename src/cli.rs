@@ -10,8 +10,8 @@ use crate::commands::completions::CompletionsArgs;
 use crate::commands::man::ManArgs;
 use crate::commands::preview::PreviewArgs;
 use crate::commands::{
-    check::CheckArgs, diff::DiffArgs, edit::EditArgs, history::HistoryArgs, list::ListArgs,
-    show::ShowArgs, toggle::ToggleArgs,
+    check::CheckArgs, diff::DiffArgs, edit::EditArgs, export::ExportArgs, history::HistoryArgs,
+    import::ImportArgs, list::ListArgs, migrate::MigrateArgs, show::ShowArgs, toggle::ToggleArgs,
 };
 
 const EXIT_CODES: &str = "\
@@ -83,6 +83,12 @@ pub enum Command {
     Edit(EditArgs),
     /// Show who changed what in the catalogue, newest first
     History(HistoryArgs),
+    /// Read an OpenCRVS country configuration into the catalogue (creating it if needed)
+    Import(ImportArgs),
+    /// Write the catalogue out as an OpenCRVS country configuration
+    Export(ExportArgs),
+    /// Move the catalogue to a newer OpenCRVS release's contract
+    Migrate(MigrateArgs),
     /// Write the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = crate::commands::completions::INSTALL)]
     Completions(CompletionsArgs),

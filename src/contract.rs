@@ -124,6 +124,49 @@ impl Contract {
     }
 }
 
+/// Placeholders only OpenCRVS 1.9 (and later) supplies, and only 1.5 supplies: the renamed ones.
+const ONLY_1_9: &[&str] = &["code", "temporaryPassword", "firstname", "newUsername"];
+const ONLY_1_5: &[&str] = &["authCode", "password"];
+/// A key only 1.9 requests.
+const KEY_ONLY_1_9: &str = "resetUserPasswordByAdminNotification";
+
+/// What the keys and placeholders of a country's copy say about the OpenCRVS release it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detected {
+    /// The release, with the first thing that gave it away (`the placeholder {{code}}`).
+    Profile(Profile, String),
+    /// Signs of both releases: copy half migrated, or a custom message reusing an old name.
+    Mixed { v1_5: String, v1_9: String },
+    /// Nothing that tells the releases apart.
+    Unknown,
+}
+
+/// Tells 1.5 from 1.9 by the keys present and the placeholders the copy uses.
+pub fn detect_profile<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    placeholders: impl IntoIterator<Item = &'a str>,
+) -> Detected {
+    let mut v1_5 = None;
+    let mut v1_9 = keys
+        .into_iter()
+        .any(|key| key == KEY_ONLY_1_9)
+        .then(|| format!("the key `{KEY_ONLY_1_9}`"));
+    for name in placeholders {
+        let evidence = || format!("the placeholder `{{{{{name}}}}}`");
+        if ONLY_1_9.contains(&name) {
+            v1_9.get_or_insert_with(evidence);
+        } else if ONLY_1_5.contains(&name) {
+            v1_5.get_or_insert_with(evidence);
+        }
+    }
+    match (v1_5, v1_9) {
+        (Some(v1_5), Some(v1_9)) => Detected::Mixed { v1_5, v1_9 },
+        (Some(evidence), None) => Detected::Profile(Profile::V1_5, evidence),
+        (None, Some(evidence)) => Detected::Profile(Profile::V1_9, evidence),
+        (None, None) => Detected::Unknown,
+    }
+}
+
 const DECLARED: &[&str] = &[
     "trackingId",
     "crvsOffice",
@@ -567,6 +610,31 @@ mod tests {
                 "change-phone-number",
                 "change-email-address",
             ]
+        );
+    }
+
+    #[test]
+    fn the_profile_is_told_by_keys_and_renamed_placeholders() {
+        let v15 = detect_profile(
+            ["authenticationCodeNotification"],
+            ["firstNames", "authCode"],
+        );
+        assert_eq!(
+            v15,
+            Detected::Profile(Profile::V1_5, "the placeholder `{{authCode}}`".into())
+        );
+        let v19 = detect_profile(["resetUserPasswordByAdminNotification"], ["authCode"]);
+        assert!(matches!(v19, Detected::Mixed { .. }));
+        assert_eq!(
+            detect_profile(["resetUserPasswordByAdminNotification"], ["firstNames"]),
+            Detected::Profile(
+                Profile::V1_9,
+                "the key `resetUserPasswordByAdminNotification`".into()
+            )
+        );
+        assert_eq!(
+            detect_profile(["birthRegistrationNotification"], ["trackingId"]),
+            Detected::Unknown
         );
     }
 

@@ -6,10 +6,12 @@
 pub mod catalogue;
 pub mod check;
 pub mod contract;
+pub mod countryconfig;
 pub mod diff;
 pub mod findings;
 pub mod gateway;
 pub mod git;
+pub mod migrate;
 pub mod model;
 pub mod phone;
 pub mod placeholders;

@@ -2,6 +2,7 @@
 //! plus the settings that say which OpenCRVS contract and delivery channels apply. This module holds
 //! the typed form of the file; `load` turns text into it, reporting problems as findings.
 
+pub mod entries;
 mod load;
 mod secrets;
 
@@ -15,7 +16,7 @@ use toml::Spanned;
 use crate::gateway::GatewayConfig;
 use crate::model::{Audience, Channel, Event, Profile};
 
-pub use load::{LoadError, Loaded, load, parse};
+pub use load::{LoadError, Loaded, is_language_code, load, parse};
 
 /// The only file format this version reads and writes.
 pub const SCHEMA_VERSION: i64 = 1;

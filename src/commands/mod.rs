@@ -5,9 +5,12 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod edit;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod man;
+pub mod migrate;
 pub mod preview;
 pub mod show;
 pub mod toggle;
@@ -31,6 +34,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Toggle(args) => toggle::run(global, args),
         Command::Edit(args) => edit::run(global, args),
         Command::History(args) => history::run(global, args),
+        Command::Import(args) => import::run(global, args),
+        Command::Export(args) => export::run(global, args),
+        Command::Migrate(args) => migrate::run(global, args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }

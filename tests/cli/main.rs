@@ -5,9 +5,11 @@
 
 mod check;
 mod completions;
+mod countryconfig;
 mod diff;
 mod junit;
 mod list_show;
+mod migrate;
 mod store;
 mod store_safety;
 
