@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, list::ListArgs, show::ShowArgs};
+use crate::commands::{check::CheckArgs, list::ListArgs, send_test::SendTestArgs, show::ShowArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -64,4 +64,7 @@ pub enum Command {
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
     Show(ShowArgs),
+    /// Send a real test SMS through a configured gateway (or --dry-run to see the request)
+    #[command(after_help = EXIT_CODES)]
+    SendTest(SendTestArgs),
 }

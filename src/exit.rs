@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crvs_comms::gateway::{EXIT_DELIVERY, GatewayError};
+
 use crate::cli::ColorChoice;
 
 /// How a command ended.
@@ -41,6 +43,11 @@ pub fn code_of(err: &anyhow::Error) -> Exit {
         Exit::Success
     } else if err.downcast_ref::<Refused>().is_some() {
         Exit::Problems
+    } else if let Some(gateway) = err.downcast_ref::<GatewayError>() {
+        match gateway.exit_code() {
+            EXIT_DELIVERY => Exit::Undelivered,
+            _ => Exit::Failure,
+        }
     } else {
         Exit::Failure
     }

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod list;
+pub mod send_test;
 pub mod show;
 
 use anyhow::Context as _;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Check(args) => check::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::SendTest(args) => send_test::run(global, args),
     }
 }
 

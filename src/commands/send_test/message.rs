@@ -1,0 +1,210 @@
+//! Turning one notification of the catalogue into the SMS a test sends: its copy in the chosen
+//! language rendered with sample values, judged by `check`, and addressed the way OpenCRVS core
+//! would address it (template names, audience, variables) for the `opencrvs` gateway.
+
+use std::collections::BTreeMap;
+
+use crvs_comms::catalogue::{Catalogue, Notification};
+use crvs_comms::contract::{BASE_VARIABLES, Contract};
+use crvs_comms::findings::Finding;
+use crvs_comms::gateway::OutgoingSms;
+use crvs_comms::model::{Audience, Channel};
+use crvs_comms::render::{Escape, RenderError, Renderer};
+use crvs_comms::sample::SampleData;
+use crvs_comms::sms::{self, Encoding, SmsAnalysis};
+use crvs_comms::source::SourceText;
+use serde_json::{Map, Value};
+
+/// What every message of one run shares.
+pub struct Context<'a> {
+    pub catalogue: &'a Catalogue,
+    pub source: &'a SourceText,
+    pub contract: Contract,
+    pub sample: SampleData,
+    pub renderer: Renderer,
+    pub language: &'a str,
+    /// `--set name=value`, applied over the sample data.
+    pub overrides: &'a BTreeMap<String, String>,
+}
+
+/// A message ready to go.
+#[derive(Debug, Clone)]
+pub struct TestMessage {
+    pub key: String,
+    pub language: String,
+    pub enabled: bool,
+    pub audience: Audience,
+    /// The text as it is sent (NFC) with its encoding and parts.
+    pub sms: SmsAnalysis,
+    /// `templateName.email` for the OpenCRVS country configuration.
+    pub email_name: Option<String>,
+    /// The variables OpenCRVS core would pass, with the values used for the text.
+    pub variables: Map<String, Value>,
+}
+
+/// Why a notification cannot be sent as a test.
+#[derive(Debug)]
+pub enum NotSendable {
+    /// It has no SMS copy at all; OpenCRVS may send its SMS under another key.
+    NoSms { shared_key: Option<String> },
+    /// It has SMS copy, but not in this language.
+    NoCopyIn { languages: Vec<String> },
+    /// `check` finds errors in it.
+    CheckErrors(Vec<Finding>),
+    /// The copy cannot be rendered (a value is missing, the template does not parse).
+    Unrenderable(RenderError),
+}
+
+impl NotSendable {
+    /// One line saying why, and what to do.
+    pub fn reason(&self, key: &str, language: &str) -> String {
+        match self {
+            NotSendable::NoSms {
+                shared_key: Some(shared),
+            } => format!(
+                "`{key}` has no SMS copy: OpenCRVS sends its SMS as `{shared}`; test that key instead"
+            ),
+            NotSendable::NoSms { shared_key: None } => {
+                format!("`{key}` has no SMS copy, so there is nothing to send by SMS")
+            }
+            NotSendable::NoCopyIn { languages } => format!(
+                "`{key}` has no SMS copy in `{language}`; it has {}: choose one with --lang",
+                languages.join(", ")
+            ),
+            NotSendable::CheckErrors(findings) => format!(
+                "`{key}` has {} in its {language} SMS; fix {} (`crvs-comms check` lists them) \
+                 before sending it",
+                plural(findings.len(), "check error"),
+                if findings.len() == 1 { "it" } else { "them" }
+            ),
+            NotSendable::Unrenderable(RenderError::MissingValues(names)) => format!(
+                "`{key}` cannot be rendered: no sample value for {}; give one with --set NAME=VALUE \
+                 or add it to the sample data",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            NotSendable::Unrenderable(other) => format!("`{key}` cannot be rendered: {other}"),
+        }
+    }
+}
+
+impl Context<'_> {
+    /// The test message for the notification `key`, or why there cannot be one.
+    pub fn compose(
+        &self,
+        key: &str,
+        notification: &Notification,
+    ) -> Result<TestMessage, NotSendable> {
+        let template = self.sms_copy(notification)?;
+        let errors = self.check_errors(key);
+        if !errors.is_empty() {
+            return Err(NotSendable::CheckErrors(errors));
+        }
+        let (values, sms) = self
+            .render_sms(key, template)
+            .map_err(NotSendable::Unrenderable)?;
+        let spec = crvs_comms::check::Context::new(&self.contract, key, notification).spec;
+        Ok(TestMessage {
+            key: key.to_owned(),
+            language: self.language.to_owned(),
+            enabled: notification.enabled,
+            audience: notification.audience,
+            sms,
+            email_name: spec.and_then(|spec| spec.core_email_name()),
+            variables: core_variables(spec.map(|s| s.variables), notification, template, &values),
+        })
+    }
+
+    fn sms_copy<'n>(&self, notification: &'n Notification) -> Result<&'n str, NotSendable> {
+        if notification.sms.is_empty() {
+            return Err(NotSendable::NoSms {
+                shared_key: notification.sms_key.as_ref().map(|k| k.get_ref().clone()),
+            });
+        }
+        match notification.sms.get(self.language) {
+            Some(copy) => Ok(copy.get_ref()),
+            None => Err(NotSendable::NoCopyIn {
+                languages: notification.sms.keys().cloned().collect(),
+            }),
+        }
+    }
+
+    /// Errors that concern this SMS: its own, and those of the notification as a whole. An error
+    /// in the email or in another language does not stop a test of this text.
+    fn check_errors(&self, key: &str) -> Vec<Finding> {
+        crvs_comms::check::check_one(self.catalogue, self.source, key)
+            .into_iter()
+            .filter(Finding::is_error)
+            .filter(|f| f.channel.is_none_or(|c| c == Channel::Sms))
+            .filter(|f| f.language.as_deref().is_none_or(|l| l == self.language))
+            .collect()
+    }
+
+    /// Renders one SMS as `preview` does: sample values for the notification and language,
+    /// `--set` over them, no HTML escaping, then NFC and the GSM-7/UCS-2 analysis.
+    ///
+    /// Kept as the one place that renders, so it can give way to preview's own function once
+    /// that is in the library.
+    fn render_sms(
+        &self,
+        key: &str,
+        template: &str,
+    ) -> Result<(BTreeMap<String, String>, SmsAnalysis), RenderError> {
+        let mut values = self.sample.values_for(key, self.language);
+        values.extend(self.overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let text = self.renderer.render(template, &values, Escape::None)?;
+        Ok((values, sms::analyse(&text)))
+    }
+}
+
+impl TestMessage {
+    /// The message addressed to `to` (E.164).
+    pub fn outgoing<'a>(&'a self, to: &'a str) -> OutgoingSms<'a> {
+        OutgoingSms {
+            to,
+            text: &self.sms.text,
+            unicode: self.sms.encoding == Encoding::Ucs2,
+            notification: &self.key,
+            email_key: self.email_name.as_deref(),
+            recipient_type: self.audience.as_str(),
+            locale: &self.language,
+            variables: &self.variables,
+        }
+    }
+}
+
+/// The variables OpenCRVS core sends with this notification: those of the contract, or for a
+/// notification the contract does not know, those it declares or its copy reads. The country
+/// configuration adds `applicationName` and `countryLogo` itself, so they are left out.
+fn core_variables(
+    supplied: Option<&[&str]>,
+    notification: &Notification,
+    template: &str,
+    values: &BTreeMap<String, String>,
+) -> Map<String, Value> {
+    let names: Vec<String> = match supplied {
+        Some(names) => names.iter().map(|n| (*n).to_owned()).collect(),
+        None if notification.variables.is_some() => notification
+            .declared_variables()
+            .map(str::to_owned)
+            .collect(),
+        None => crvs_comms::placeholders::extract(template)
+            .map(|used| used.placeholders.into_iter().map(|p| p.name).collect())
+            .unwrap_or_default(),
+    };
+    names
+        .into_iter()
+        .filter(|name| !BASE_VARIABLES.contains(&name.as_str()))
+        .filter_map(|name| {
+            let value = values.get(&name)?.clone();
+            Some((name, Value::String(value)))
+        })
+        .collect()
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
