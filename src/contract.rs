@@ -324,16 +324,17 @@ fn email_only(spec: UserSpec, sms_key: Option<&'static str>) -> UserSpec {
     }
 }
 
+const CODE_KEY: &str = "authenticationCodeNotification";
+
 fn specs_1_5() -> Vec<NotificationSpec> {
     const CODE: &[&str] = &["firstNames", "authCode"];
-    let code = "authenticationCodeNotification";
-    let mut specs = informant_specs(false);
+    const REQUIRED: &[&str] = &["authCode"];
     let users = [
         essential(user(
-            code,
+            CODE_KEY,
             "Two-factor authentication code",
             CODE,
-            &["authCode"],
+            REQUIRED,
             "other/2-factor-authentication.html",
         )),
         essential(user(
@@ -364,76 +365,29 @@ fn specs_1_5() -> Vec<NotificationSpec> {
             &["username"],
             "other/username-updated.html",
         ),
-        user(
-            "correctionApproved",
-            "Record correction approved",
-            CORRECTION,
-            &["trackingId"],
-            "other/correction-approved.html",
-        ),
-        user(
-            "correctionRejected",
-            "Record correction rejected",
-            CORRECTION_REJECTED,
-            &["trackingId"],
-            "other/correction-rejected.html",
-        ),
-        email_only(
-            user(
-                "allUserNotification",
-                "Email broadcast to all users",
-                &["subject", "body"],
-                &["body"],
-                "other/all-user-notification.html",
-            ),
-            None,
-        ),
-        email_only(
-            user(
-                "change-phone-number",
-                "Phone number change code",
-                CODE,
-                &["authCode"],
-                "other/change-phone-number.html",
-            ),
-            Some(code),
-        ),
-        email_only(
-            user(
-                "change-email-address",
-                "Email address change code",
-                CODE,
-                &["authCode"],
-                "other/change-email-address.html",
-            ),
-            Some(code),
-        ),
         email_only(
             user(
                 "password-reset",
                 "Password reset code",
                 CODE,
-                &["authCode"],
+                REQUIRED,
                 "other/password-reset.html",
             ),
-            Some(code),
+            Some(CODE_KEY),
         ),
     ];
-    specs.extend(users.into_iter().map(UserSpec::into_spec));
-    specs
+    assemble(false, users, CODE, REQUIRED)
 }
 
 fn specs_1_9() -> Vec<NotificationSpec> {
     const CODE: &[&str] = &["firstname", "code"];
-    let code = "authenticationCodeNotification";
-    let reset = "resetUserPasswordNotification";
-    let mut specs = informant_specs(true);
+    const REQUIRED: &[&str] = &["code"];
     let users = [
         essential(user(
-            code,
+            CODE_KEY,
             "Two-factor authentication code",
             CODE,
-            &["code"],
+            REQUIRED,
             "other/2-factor-authentication.html",
         )),
         essential(user(
@@ -449,10 +403,10 @@ fn specs_1_9() -> Vec<NotificationSpec> {
             "other/onboarding-invite.html",
         )),
         essential(user(
-            reset,
+            "resetUserPasswordNotification",
             "Password reset code",
             CODE,
-            &["code"],
+            REQUIRED,
             "other/password-reset.html",
         )),
         essential(user(
@@ -476,6 +430,19 @@ fn specs_1_9() -> Vec<NotificationSpec> {
             &["newUsername"],
             "other/username-updated.html",
         ),
+    ];
+    assemble(true, users, CODE, REQUIRED)
+}
+
+/// A profile's full list: informant notifications, its own staff notifications, then those every
+/// profile shares (corrections, the broadcast, and the code emails sent with the two-factor key).
+fn assemble(
+    rejection_has_name: bool,
+    own: impl IntoIterator<Item = UserSpec>,
+    code_variables: &'static [&'static str],
+    code_required: &'static [&'static str],
+) -> Vec<NotificationSpec> {
+    let shared = [
         user(
             "correctionApproved",
             "Record correction approved",
@@ -504,24 +471,25 @@ fn specs_1_9() -> Vec<NotificationSpec> {
             user(
                 "change-phone-number",
                 "Phone number change code",
-                CODE,
-                &["code"],
+                code_variables,
+                code_required,
                 "other/change-phone-number.html",
             ),
-            Some(code),
+            Some(CODE_KEY),
         ),
         email_only(
             user(
                 "change-email-address",
                 "Email address change code",
-                CODE,
-                &["code"],
+                code_variables,
+                code_required,
                 "other/change-email-address.html",
             ),
-            Some(code),
+            Some(CODE_KEY),
         ),
     ];
-    specs.extend(users.into_iter().map(UserSpec::into_spec));
+    let mut specs = informant_specs(rejection_has_name);
+    specs.extend(own.into_iter().chain(shared).map(UserSpec::into_spec));
     specs
 }
 
@@ -633,9 +601,9 @@ mod tests {
         assert_eq!(
             shared,
             [
+                "password-reset",
                 "change-phone-number",
                 "change-email-address",
-                "password-reset"
             ]
         );
     }

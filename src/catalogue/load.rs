@@ -91,11 +91,15 @@ pub fn parse(path: &Path, display: &str, text: String) -> Loaded {
 }
 
 fn build(path: &Path, source: &SourceText, findings: &mut Vec<Finding>) -> Option<Catalogue> {
-    let (root, errors) = DeTable::parse_recoverable(&source.text);
-    if !errors.is_empty() {
-        findings.extend(errors.iter().map(|e| syntax_finding(source, e)));
-        return None;
-    }
+    // Only the first syntax error is reported: after it, a parser's recovery guesses, and the
+    // errors it finds next are mostly echoes of the first.
+    let root = match DeTable::parse(&source.text) {
+        Ok(root) => root,
+        Err(err) => {
+            findings.push(syntax_finding(source, &err));
+            return None;
+        }
+    };
     let root_span = root.span();
     let mut root = root.into_inner();
     let schema_version = schema_version(&root, source, findings)?;

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+mod check;
+mod list_show;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
