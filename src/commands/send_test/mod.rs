@@ -6,9 +6,11 @@
 //! copy (rendered as `preview` renders it, refused on check errors), the gateway and its
 //! credentials, and the user's confirmation.
 
+mod all;
 mod delivery;
 mod message;
 mod report;
+mod single;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -18,17 +20,15 @@ use clap::{ArgGroup, Args};
 use crvs_comms::catalogue::Catalogue;
 use crvs_comms::contract::Contract;
 use crvs_comms::gateway::Gateway;
+use crvs_comms::phone;
 use crvs_comms::render::Renderer;
 use crvs_comms::sample::SampleData;
-use crvs_comms::{phone, report as findings_report};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::cli::{Format, GlobalArgs};
 use crate::exit::{Exit, Refused};
 use crate::output;
-use delivery::Courier;
-use message::{NotSendable, TestMessage};
-use report::{MessageReport, Route, Tally, Verdict};
+use report::Route;
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("what").required(true).args(["key", "all"])))]
@@ -90,8 +90,8 @@ pub fn run(global: &GlobalArgs, args: &SendTestArgs) -> anyhow::Result<Exit> {
         overrides: &overrides,
     };
     match &args.key {
-        Some(key) => single(global, args, &context, &to, key),
-        None => all(args, &context, &to),
+        Some(key) => single::run(global, args, &context, &to, key),
+        None => all::run(args, &context, &to),
     }
 }
 
@@ -168,190 +168,6 @@ fn gateway(catalogue: &Catalogue, asked: Option<&str>) -> anyhow::Result<Gateway
     Ok(Gateway::from_config(&name, config.get_ref(), &env)?)
 }
 
-fn single(
-    global: &GlobalArgs,
-    args: &SendTestArgs,
-    context: &message::Context<'_>,
-    to: &str,
-    key: &str,
-) -> anyhow::Result<Exit> {
-    let notification = super::find(context.catalogue, key)?;
-    let message = match context.compose(key, notification) {
-        Ok(message) => message,
-        Err(NotSendable::CheckErrors(findings)) => {
-            let style = findings_report::Style {
-                color: output::stderr_color(global.color),
-            };
-            for finding in &findings {
-                output::note(&findings_report::human_line(finding, style));
-            }
-            let reason = NotSendable::CheckErrors(findings).reason(key, context.language);
-            return Err(Refused(reason).into());
-        }
-        Err(other) => anyhow::bail!(other.reason(key, context.language)),
-    };
-    if !notification.enabled {
-        output::note(&format!(
-            "notice: `{key}` is switched off in the catalogue; sending it anyway, as a test"
-        ));
-    }
-    let gateway = gateway(context.catalogue, args.gateway.as_deref())?;
-    let route = Route::new(&gateway, to);
-    let outgoing = message.outgoing(to);
-    if args.dry_run {
-        let verdict = report::dry_run(&route, &gateway.prepare(&outgoing));
-        print_single(args.format, &route, &message, verdict)?;
-        return Ok(Exit::Success);
-    }
-    confirm(
-        args.yes,
-        &report::message_block(&route, &message),
-        "Send this SMS now?",
-    )?;
-    let courier = Courier::new(&gateway)?;
-    let mut trace = tracer(args.verbose, &route, None);
-    match courier.send(&outgoing, &mut trace) {
-        Ok(delivery) => {
-            print_single(args.format, &route, &message, report::sent(&delivery))?;
-            Ok(Exit::Success)
-        }
-        Err(err) => {
-            let err = route.mask_error(err);
-            if args.format == Format::Json {
-                let verdict = Verdict::Failed {
-                    error: err.to_string(),
-                };
-                print_single(args.format, &route, &message, verdict)?;
-            }
-            Err(err.into())
-        }
-    }
-}
-
-fn print_single(
-    format: Format,
-    route: &Route,
-    message: &TestMessage,
-    verdict: Verdict,
-) -> anyhow::Result<()> {
-    let text = match format {
-        Format::Human => report::human_single(route, message, &verdict),
-        Format::Json => {
-            let shown = MessageReport::of(message, verdict);
-            let json = report::SingleJson {
-                route,
-                message: &shown,
-            };
-            serde_json::to_string_pretty(&json)? + "\n"
-        }
-    };
-    output::print(&text)
-}
-
-fn all(args: &SendTestArgs, context: &message::Context<'_>, to: &str) -> anyhow::Result<Exit> {
-    let (messages, skipped) = plan_all(context)?;
-    let gateway = gateway(context.catalogue, args.gateway.as_deref())?;
-    let route = Route::new(&gateway, to);
-    let mut reports = skipped;
-    if args.dry_run {
-        for message in &messages {
-            let request = gateway.prepare(&message.outgoing(to));
-            reports.push(MessageReport::of(
-                message,
-                report::dry_run(&route, &request),
-            ));
-        }
-    } else if !messages.is_empty() {
-        let plan = report::human_plan(&route, &messages, &reports);
-        confirm(
-            args.yes,
-            &plan,
-            &format!("Send these {} SMS now?", messages.len()),
-        )?;
-        reports.extend(send_all(args.verbose, &gateway, &route, to, &messages)?);
-    }
-    sort_as_catalogue(context.catalogue, &mut reports);
-    print_all(args, context.language, &route, &reports)?;
-    let tally = Tally::of(&reports);
-    Ok(if tally.failed > 0 {
-        Exit::Undelivered
-    } else if tally.skipped > 0 {
-        Exit::Problems
-    } else {
-        Exit::Success
-    })
-}
-
-/// Every enabled notification with SMS copy in the language, composed; those that cannot be
-/// sent become skipped reports.
-fn plan_all(
-    context: &message::Context<'_>,
-) -> anyhow::Result<(Vec<TestMessage>, Vec<MessageReport>)> {
-    let language = context.language;
-    let candidates: Vec<_> = context
-        .catalogue
-        .notifications
-        .iter()
-        .filter(|(_, n)| n.enabled && n.sms.contains_key(language))
-        .collect();
-    if candidates.is_empty() {
-        anyhow::bail!("no enabled notification has SMS copy in `{language}`: nothing to send");
-    }
-    let mut messages = Vec::new();
-    let mut skipped = Vec::new();
-    for (key, notification) in candidates {
-        match context.compose(key, notification) {
-            Ok(message) => messages.push(message),
-            Err(why) => skipped.push(MessageReport::skipped(
-                key,
-                language,
-                notification.enabled,
-                why.reason(key, language),
-            )),
-        }
-    }
-    Ok((messages, skipped))
-}
-
-fn send_all(
-    verbose: bool,
-    gateway: &Gateway,
-    route: &Route,
-    to: &str,
-    messages: &[TestMessage],
-) -> anyhow::Result<Vec<MessageReport>> {
-    let courier = Courier::new(gateway)?;
-    let bar = progress_bar(messages.len());
-    let mut reports = Vec::new();
-    for message in messages {
-        bar.set_message(message.key.clone());
-        let mut trace = tracer(verbose, route, Some(&bar));
-        let verdict = match courier.send(&message.outgoing(to), &mut trace) {
-            Ok(delivery) => report::sent(&delivery),
-            Err(err) => Verdict::Failed {
-                error: route.mask_error(err).to_string(),
-            },
-        };
-        reports.push(MessageReport::of(message, verdict));
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    Ok(reports)
-}
-
-fn progress_bar(len: usize) -> ProgressBar {
-    let target = if std::io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(Some(len as u64), target);
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
-        bar.set_style(style);
-    }
-    bar
-}
-
 /// The `--verbose` trace: lines on stderr, above the progress bar when there is one; nothing
 /// without `--verbose`.
 fn tracer<'a>(
@@ -369,47 +185,6 @@ fn tracer<'a>(
             None => output::note(&line),
         }
     }
-}
-
-fn print_all(
-    args: &SendTestArgs,
-    language: &str,
-    route: &Route,
-    reports: &[MessageReport],
-) -> anyhow::Result<()> {
-    let text = match args.format {
-        Format::Json => {
-            let json = report::RunJson {
-                route,
-                language,
-                messages: reports,
-                summary: Tally::of(reports),
-            };
-            serde_json::to_string_pretty(&json)? + "\n"
-        }
-        Format::Human if args.dry_run => dry_run_listing(reports) + &report::human_summary(reports),
-        Format::Human => report::human_summary(reports),
-    };
-    output::print(&text)
-}
-
-fn dry_run_listing(reports: &[MessageReport]) -> String {
-    let mut out = String::from("Dry run: these requests would be sent; nothing was sent.\n");
-    for report in reports {
-        if let Verdict::DryRun { request } = &report.verdict {
-            out.push_str(&format!(
-                "\n# {} ({})\n{request}",
-                report.notification, report.language
-            ));
-        }
-    }
-    out.push('\n');
-    out
-}
-
-/// Reports in the catalogue's order, whatever order they were produced in.
-fn sort_as_catalogue(catalogue: &Catalogue, reports: &mut [MessageReport]) {
-    reports.sort_by_key(|r| catalogue.notifications.get_index_of(&r.notification));
 }
 
 /// Asks before sending; `--yes` answers for the user, and without a terminal it must.

@@ -209,11 +209,10 @@ pub fn human_single(route: &Route, message: &TestMessage, verdict: &Verdict) -> 
 
 /// The list `--all` asks to confirm.
 pub fn human_plan(route: &Route, messages: &[TestMessage], skipped: &[MessageReport]) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["notification", "encoding", "parts", "text"]);
+    let mut table = new_table(
+        Stream::Stderr,
+        ["notification", "encoding", "parts", "text"],
+    );
     for message in messages {
         table.add_row([
             message.key.clone(),
@@ -222,12 +221,12 @@ pub fn human_plan(route: &Route, messages: &[TestMessage], skipped: &[MessageRep
             message.sms.text.clone(),
         ]);
     }
+    let language = messages.first().map_or("", |m| m.language.as_str());
     let mut out = format!(
-        "{} to {} through {} ({}):\n{table}\n",
+        "{} in `{language}` to {} through {}:\n{table}\n",
         plural(messages.len(), "message"),
         route.to,
         route.gateway_line(),
-        messages.first().map_or("", |m| m.language.as_str()),
     );
     for report in skipped {
         if let Verdict::Skipped { reason } = &report.verdict {
@@ -276,11 +275,10 @@ impl std::fmt::Display for Tally {
 
 /// The summary table of `--all`.
 pub fn human_summary(reports: &[MessageReport]) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["notification", "parts", "result", "detail"]);
+    let mut table = new_table(
+        Stream::Stdout,
+        ["notification", "parts", "result", "detail"],
+    );
     for report in reports {
         let parts = report
             .sms
@@ -309,6 +307,29 @@ pub fn human_summary(reports: &[MessageReport]) -> String {
         ]);
     }
     format!("{table}\n{}\n", Tally::of(reports))
+}
+
+/// Where a table is shown, so it wraps to that terminal's width.
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+fn new_table(stream: Stream, header: [&str; 4]) -> Table {
+    let mut table = Table::new();
+    if matches!(stream, Stream::Stderr) {
+        table.use_stderr();
+    }
+    // Some terminals report a width of 0; wrapping to that would print one letter a line.
+    let arrangement = match table.width() {
+        Some(width) if width < 40 => ContentArrangement::Disabled,
+        _ => ContentArrangement::Dynamic,
+    };
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(arrangement)
+        .set_header(header);
+    table
 }
 
 /// The JSON report of one message.

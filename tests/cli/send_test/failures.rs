@@ -184,5 +184,16 @@ async fn a_secret_a_gateway_echoes_back_is_masked() {
             err.contains(&format!("Key *** is not valid for {MASKED}")),
             "{err}"
         );
+        if format == "json" {
+            let report = stdout_json(&output);
+            assert_eq!(report["result"], "failed");
+            assert_eq!(
+                report["error"],
+                format!(
+                    "gateway infobip: Infobip rejected the request: UNAUTHORIZED — Key *** is \
+                     not valid for {MASKED} (HTTP 401)"
+                )
+            );
+        }
     }
 }

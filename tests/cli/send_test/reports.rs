@@ -69,6 +69,8 @@ async fn all_sends_every_enabled_message_and_summarises() {
         assert!(out.contains(row), "no row {row:?} in:\n{out}");
     }
     assert!(out.ends_with("2 sent, 0 failed, 1 not sent\n"), "{out}");
+    // Off a terminal there is no progress bar, and nothing else to say on stderr.
+    assert_eq!(stderr(&output), "");
     assert!(!out.contains("birthRejectionNotification"), "{out}");
 }
 
