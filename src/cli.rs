@@ -2,10 +2,14 @@
 //! subcommand's own arguments live beside its code in `commands/`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, list::ListArgs, send_test::SendTestArgs, show::ShowArgs};
+use crate::commands::{
+    check::CheckArgs, edit::EditArgs, history::HistoryArgs, list::ListArgs,
+    send_test::SendTestArgs, show::ShowArgs, toggle::ToggleArgs,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -64,7 +68,46 @@ pub enum Command {
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
     Show(ShowArgs),
+    /// Switch notifications on or off
+    Toggle(ToggleArgs),
+    /// Change the copy of a notification in one language
+    Edit(EditArgs),
+    /// Show who changed what in the catalogue, newest first
+    History(HistoryArgs),
     /// Send a real test SMS through a configured gateway (or --dry-run to see the request)
     #[command(after_help = EXIT_CODES)]
     SendTest(SendTestArgs),
+}
+
+/// Options of every command that writes the catalogue.
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Print the diff of the catalogue that would result, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse (exit 1) unless the catalogue is still at this revision
+    #[arg(long, value_name = "REVISION")]
+    pub expect_revision: Option<i64>,
+    /// How long to wait for another command that is writing the catalogue (e.g. 5s, 500ms)
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+    /// Who makes the change, for the history (default: the user you are logged in as)
+    #[arg(long, env = "CRVS_COMMS_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+/// `5`, `5s`, `1.5s` or `500ms`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 0.001)
+    } else {
+        (text.strip_suffix('s').unwrap_or(text), 1.0)
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0 && *n * scale < 86_400.0)
+        .map(|n| Duration::from_secs_f64(n * scale))
+        .ok_or_else(|| "expected a duration like 5s or 500ms".to_owned())
 }

@@ -66,3 +66,27 @@ pub fn report(err: &anyhow::Error, color: ColorChoice) -> ExitCode {
     }
     code.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+
+    use super::*;
+
+    fn failing(err: GatewayError) -> anyhow::Error {
+        Err::<(), _>(err).context("while sending").unwrap_err()
+    }
+
+    #[test]
+    fn a_gateway_error_exits_with_its_own_code_through_context() {
+        let undelivered = failing(GatewayError::Timeout {
+            gateway: "g".into(),
+            seconds: 1,
+        });
+        assert_eq!(code_of(&undelivered), Exit::Undelivered);
+        let unset = failing(GatewayError::MissingCredential {
+            variable: "KEY".into(),
+        });
+        assert_eq!(code_of(&unset), Exit::Failure);
+    }
+}

@@ -16,3 +16,4 @@ pub mod report;
 pub mod sample;
 pub mod sms;
 pub mod source;
+pub mod store;

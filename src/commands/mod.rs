@@ -2,9 +2,13 @@
 //! every command but `check` needs it (it must load cleanly, else exit 2).
 
 pub mod check;
+pub mod edit;
+pub mod history;
 pub mod list;
 pub mod send_test;
 pub mod show;
+pub mod toggle;
+mod writes;
 
 use anyhow::Context as _;
 use crvs_comms::catalogue::{self, Catalogue, Loaded};
@@ -20,6 +24,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Check(args) => check::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::Toggle(args) => toggle::run(global, args),
+        Command::Edit(args) => edit::run(global, args),
+        Command::History(args) => history::run(global, args),
         Command::SendTest(args) => send_test::run(global, args),
     }
 }
@@ -61,6 +68,13 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
 pub fn style(choice: ColorChoice) -> Style {
     Style {
         color: output::stdout_color(choice),
+    }
+}
+
+/// The style of findings shown on stderr.
+pub fn stderr_style(choice: ColorChoice) -> Style {
+    Style {
+        color: output::stderr_color(choice),
     }
 }
 

@@ -5,6 +5,8 @@
 
 mod check;
 mod list_show;
+mod store;
+mod store_safety;
 
 use std::path::{Path, PathBuf};
 
