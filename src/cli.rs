@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::completions::CompletionsArgs;
+use crate::commands::man::ManArgs;
 use crate::commands::{
-    check::CheckArgs, edit::EditArgs, history::HistoryArgs, list::ListArgs,
+    check::CheckArgs, diff::DiffArgs, edit::EditArgs, history::HistoryArgs, list::ListArgs,
     send_test::SendTestArgs, show::ShowArgs, toggle::ToggleArgs,
 };
 
@@ -64,6 +66,9 @@ pub enum Command {
     /// Validate the catalogue and its templates against what OpenCRVS supplies (for CI)
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Show what changed between two catalogues, or since a git revision: a semantic diff
+    #[command(after_help = crate::commands::diff::EXIT_CODES)]
+    Diff(DiffArgs),
     /// List every notification with its toggle, channels and languages
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
@@ -77,6 +82,11 @@ pub enum Command {
     /// Send a real test SMS through a configured gateway (or --dry-run to see the request)
     #[command(after_help = EXIT_CODES)]
     SendTest(SendTestArgs),
+    /// Write the shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = crate::commands::completions::INSTALL)]
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff) to stdout: `crvs-comms man > crvs-comms.1`
+    Man(ManArgs),
 }
 
 /// Options of every command that writes the catalogue.

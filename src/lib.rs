@@ -6,8 +6,10 @@
 pub mod catalogue;
 pub mod check;
 pub mod contract;
+pub mod diff;
 pub mod findings;
 pub mod gateway;
+pub mod git;
 pub mod model;
 pub mod phone;
 pub mod placeholders;

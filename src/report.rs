@@ -1,6 +1,8 @@
 //! Formats `check` findings for people and machines: `human` lines in the compiler style,
-//! `json` for tools, `github` workflow commands that annotate a pull request. Reporters build
-//! strings; the command decides where they go.
+//! `json` for tools, `github` workflow commands that annotate a pull request, and `junit` XML for
+//! the test report of any CI system. Reporters build strings; the command decides where they go.
+
+pub mod junit;
 
 use serde::Serialize;
 
@@ -19,7 +21,7 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(self, code: &str, text: &str) -> String {
+    pub(crate) fn paint(self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {

@@ -28,7 +28,7 @@ pub struct Loaded {
 /// Why a catalogue could not be read at all (as opposed to read and found wrong).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read the catalogue {path}: {source}")]
+    #[error("cannot read the catalogue {path}")]
     Io {
         path: PathBuf,
         #[source]

@@ -15,7 +15,7 @@ use toml::Spanned;
 use crate::gateway::GatewayConfig;
 use crate::model::{Audience, Channel, Event, Profile};
 
-pub use load::{Loaded, load, parse};
+pub use load::{LoadError, Loaded, load, parse};
 
 /// The only file format this version reads and writes.
 pub const SCHEMA_VERSION: i64 = 1;

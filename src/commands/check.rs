@@ -4,6 +4,7 @@
 use clap::{Args, ValueEnum};
 use crvs_comms::check;
 use crvs_comms::findings::Summary;
+use crvs_comms::report::junit::{self, Plan};
 use crvs_comms::report::{self, ReportHeader};
 
 use crate::cli::GlobalArgs;
@@ -28,6 +29,8 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// JUnit XML: a testsuite per notification, for the test report of any CI system
+    Junit,
 }
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Exit> {
@@ -43,6 +46,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Exit> {
             &findings,
         ),
         CheckFormat::Github => report::github(&findings),
+        CheckFormat::Junit => junit::junit(&Plan::of(&loaded), &findings, args.strict),
     };
     output::print(&text)?;
     let summary = Summary::of(&findings);

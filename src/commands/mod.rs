@@ -2,15 +2,17 @@
 //! every command but `check` needs it (it must load cleanly, else exit 2).
 
 pub mod check;
+pub mod completions;
+pub mod diff;
 pub mod edit;
 pub mod history;
 pub mod list;
+pub mod man;
 pub mod send_test;
 pub mod show;
 pub mod toggle;
 mod writes;
 
-use anyhow::Context as _;
 use crvs_comms::catalogue::{self, Catalogue, Loaded};
 use crvs_comms::report::{self, Style};
 
@@ -22,20 +24,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let global = &cli.global;
     match &cli.command {
         Command::Check(args) => check::run(global, args),
+        Command::Diff(args) => diff::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
         Command::Toggle(args) => toggle::run(global, args),
         Command::Edit(args) => edit::run(global, args),
         Command::History(args) => history::run(global, args),
         Command::SendTest(args) => send_test::run(global, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
 /// Reads the catalogue named by `--file`; a missing or unreadable file is an error (exit 2).
 pub fn read(global: &GlobalArgs) -> anyhow::Result<Loaded> {
-    catalogue::load(&global.file).with_context(|| {
-        format!(
-            "pass the catalogue with --file PATH or CRVS_COMMS_FILE (looked for {})",
+    catalogue::load(&global.file).map_err(|err| {
+        let catalogue::LoadError::Io { source, .. } = &err;
+        anyhow::anyhow!(
+            "cannot read the catalogue {}: {source}; name it with --file PATH or CRVS_COMMS_FILE",
             global.file.display()
         )
     })
@@ -43,7 +49,12 @@ pub fn read(global: &GlobalArgs) -> anyhow::Result<Loaded> {
 
 /// Loads a catalogue that must be usable: load errors are shown and end the command (exit 2).
 pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
-    let loaded = read(global)?;
+    usable(read(global)?, global.color)
+}
+
+/// The catalogue of a file that was read, when it loaded without errors; otherwise the errors are
+/// shown on stderr and the command ends (exit 2).
+pub fn usable(loaded: Loaded, color: ColorChoice) -> anyhow::Result<(Loaded, Catalogue)> {
     let errors: Vec<_> = loaded.findings.iter().filter(|f| f.is_error()).collect();
     match (&loaded.catalogue, errors.is_empty()) {
         (Some(catalogue), true) => {
@@ -52,14 +63,14 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<(Loaded, Catalogue)> {
         }
         _ => {
             let style = Style {
-                color: output::stderr_color(global.color),
+                color: output::stderr_color(color),
             };
             for finding in errors {
                 output::note(&report::human_line(finding, style));
             }
             anyhow::bail!(
                 "the catalogue {} does not load; fix the errors above (`crvs-comms check` lists every problem)",
-                global.file.display()
+                loaded.source.display
             )
         }
     }

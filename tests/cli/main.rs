@@ -4,6 +4,9 @@
 #![allow(dead_code)]
 
 mod check;
+mod completions;
+mod diff;
+mod junit;
 mod list_show;
 mod store;
 mod store_safety;
