@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::man::ManArgs;
+use crate::commands::preview::PreviewArgs;
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, edit::EditArgs, history::HistoryArgs, list::ListArgs,
     send_test::SendTestArgs, show::ShowArgs, toggle::ToggleArgs,
@@ -73,6 +74,9 @@ pub enum Command {
     List(ListArgs),
     /// Show everything about one notification: copy, variables, toggle
     Show(ShowArgs),
+    /// Render a message with sample data: the SMS with its encoding and parts, or the email
+    #[command(after_help = EXIT_CODES)]
+    Preview(PreviewArgs),
     /// Switch notifications on or off
     Toggle(ToggleArgs),
     /// Change the copy of a notification in one language

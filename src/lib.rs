@@ -13,6 +13,7 @@ pub mod git;
 pub mod model;
 pub mod phone;
 pub mod placeholders;
+pub mod preview;
 pub mod render;
 pub mod report;
 pub mod sample;

@@ -53,21 +53,30 @@ const CONTEXT_HELPERS: &[&str] = &["each", "with"];
 
 /// Parses `source` and lists what it reads.
 pub fn extract(source: &str) -> Result<TemplateUse, SyntaxError> {
-    let template = Template::compile(source).map_err(|err| {
+    Ok(walk(source, &parse(source)?))
+}
+
+/// Parses `source` as Handlebars, so one parse can serve both `walk` and rendering.
+pub fn parse(source: &str) -> Result<Template, SyntaxError> {
+    Template::compile(source).map_err(|err| {
         let (line, column) = err.pos().unzip();
         SyntaxError {
             message: err.reason().to_string(),
             line,
             column,
         }
-    })?;
+    })
+}
+
+/// Lists what an already parsed template reads; `source` is the text it was parsed from.
+pub fn walk(source: &str, template: &Template) -> TemplateUse {
     let mut walker = Walker {
         source,
         lines: line_starts(source),
         found: TemplateUse::default(),
     };
-    walker.template(&template, 0);
-    Ok(walker.found)
+    walker.template(template, 0);
+    walker.found
 }
 
 struct Walker<'a> {

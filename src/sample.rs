@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::render::Values;
+
 /// The sample data file (`settings.sample_data`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +73,24 @@ impl SampleData {
         })
     }
 
+    /// The values one message is rendered with, looked up in place: `overrides` win over the
+    /// notification's values, which win over the language's, which win over the common values.
+    pub fn message_values<'a>(
+        &'a self,
+        notification: &str,
+        language: &str,
+        overrides: &'a BTreeMap<String, String>,
+    ) -> MessageValues<'a> {
+        MessageValues {
+            layers: [
+                Some(overrides),
+                self.notifications.get(notification),
+                self.languages.get(language),
+                Some(&self.values),
+            ],
+        }
+    }
+
     /// The values for one notification in one language: notification overrides win over language
     /// overrides, which win over the common values.
     pub fn values_for(&self, notification: &str, language: &str) -> BTreeMap<String, String> {
@@ -85,6 +105,32 @@ impl SampleData {
             values.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         values
+    }
+}
+
+/// The sample values of one message, without copying them: rendering 20,000 messages looks up a
+/// handful of names in each, so merging every map for every message would be the larger cost.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageValues<'a> {
+    /// Highest precedence first.
+    layers: [Option<&'a BTreeMap<String, String>>; 4],
+}
+
+impl Values for MessageValues<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.layers
+            .iter()
+            .flatten()
+            .find_map(|layer| layer.get(name))
+            .map(String::as_str)
+    }
+
+    fn to_map(&self) -> BTreeMap<String, String> {
+        let mut merged = BTreeMap::new();
+        for layer in self.layers.iter().rev().flatten() {
+            merged.extend(layer.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        merged
     }
 }
 
@@ -119,6 +165,23 @@ name = "Mwila Phiri"
         assert_eq!(death["name"], "Mwila Phiri");
         assert_eq!(death["event"], "naissance");
         assert_eq!(data.max_length["name"], 60);
+    }
+
+    #[test]
+    fn message_values_layer_overrides_over_the_sample() {
+        let data = SampleData::parse(TEXT).unwrap();
+        let set = BTreeMap::from([("event".to_owned(), "death".to_owned())]);
+        let values = data.message_values("deathRegistrationNotification", "fr", &set);
+        assert_eq!(values.value("event"), Some("death"));
+        assert_eq!(values.value("name"), Some("Mwila Phiri"));
+        assert_eq!(
+            values.value("crvsOffice"),
+            Some("Bureau du district d'Ibombo")
+        );
+        assert_eq!(values.value("nothing"), None);
+        let mut expected = data.values_for("deathRegistrationNotification", "fr");
+        expected.insert("event".into(), "death".into());
+        assert_eq!(values.to_map(), expected);
     }
 
     #[test]

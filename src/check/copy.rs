@@ -12,7 +12,9 @@ use crate::catalogue::Catalogue;
 use crate::contract::{BASE_VARIABLES, EMAIL_VARIABLES};
 use crate::findings::{Code, Finding, Location};
 use crate::model::Channel;
-use crate::placeholders::{self, TemplateUse};
+use crate::placeholders::TemplateUse;
+use crate::render::Compiled;
+use crate::sample::SampleData;
 use crate::source::SourceText;
 
 /// Which part of a notification a text is.
@@ -96,6 +98,7 @@ pub(super) fn check_notification(
     catalogue: &Catalogue,
     source: &SourceText,
     context: &Context<'_>,
+    sample: Option<&SampleData>,
     templates: &mut TemplateFiles,
     findings: &mut Vec<Finding>,
 ) {
@@ -105,8 +108,16 @@ pub(super) fn check_notification(
             Origin::Inline(span) => source.location_in_string(span, copy.text, line, column),
             Origin::File(path) => Location::at(path.display().to_string(), line, column),
         };
-        if let Some(names) = check_text(context, &copy, &locate, findings) {
-            used.push((copy.kind, copy.language, names, locate(1, 1)));
+        if let Some(compiled) = check_text(context, &copy, &locate, findings) {
+            if copy.kind == CopyKind::Sms {
+                let sms = super::sms::SmsCopy {
+                    copy: &copy,
+                    compiled: &compiled,
+                    locate: &locate,
+                };
+                super::sms::check_copy(catalogue, context, &sms, sample, findings);
+            }
+            used.push((copy.kind, copy.language, names(&compiled), locate(1, 1)));
         }
     }
     for (language, path) in body_files(catalogue, context) {
@@ -121,8 +132,13 @@ pub(super) fn check_notification(
         };
         let display = path.display().to_string();
         let locate = |line: usize, column: usize| Location::at(display.clone(), line, column);
-        if let Some(names) = check_text(context, &copy, &locate, findings) {
-            used.push((copy.kind, language, names, Location::file(display.clone())));
+        if let Some(compiled) = check_text(context, &copy, &locate, findings) {
+            used.push((
+                copy.kind,
+                language,
+                names(&compiled),
+                Location::file(display.clone()),
+            ));
         }
     }
     check_languages_agree(context, catalogue, &used, findings);
@@ -152,20 +168,29 @@ fn body_files<'c>(
         .collect()
 }
 
-/// Checks one text; returns the placeholder names it uses when it parses.
+fn names(compiled: &Compiled) -> BTreeSet<String> {
+    compiled
+        .uses()
+        .placeholders
+        .iter()
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+/// Checks one text; returns it parsed when it parses, for the rules that render it.
 fn check_text(
     context: &Context<'_>,
     copy: &CopyText<'_>,
     locate: &dyn Fn(usize, usize) -> Location,
     findings: &mut Vec<Finding>,
-) -> Option<BTreeSet<String>> {
+) -> Option<Compiled> {
     let tag = |finding: Finding| {
         finding
             .notification(context.key)
             .channel(copy.kind.channel(), copy.language)
     };
-    let template = match placeholders::extract(copy.text) {
-        Ok(template) => template,
+    let compiled = match Compiled::parse(copy.text) {
+        Ok(compiled) => compiled,
         Err(err) => {
             let location = locate(err.line.unwrap_or(1), err.column.unwrap_or(1));
             findings.push(tag(Finding::new(
@@ -180,6 +205,7 @@ fn check_text(
             return None;
         }
     };
+    let template = compiled.uses();
     for problem in &template.unsupported {
         findings.push(tag(Finding::new(
             Code::TemplateSyntax,
@@ -187,11 +213,11 @@ fn check_text(
             problem.message.clone(),
         )));
     }
-    check_placeholders(context, copy, &template, locate, findings, &tag);
+    check_placeholders(context, copy, template, locate, findings, &tag);
     if copy.kind != CopyKind::Subject {
-        check_required(context, copy, &template, locate(1, 1), findings, &tag);
+        check_required(context, copy, template, locate(1, 1), findings, &tag);
     }
-    Some(template.placeholders.into_iter().map(|p| p.name).collect())
+    Some(compiled)
 }
 
 fn supplied_to<'a>(context: &'a Context<'_>, channel: Channel) -> BTreeSet<&'a str> {

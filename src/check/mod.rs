@@ -1,16 +1,20 @@
 //! `check`: validates a loaded catalogue and every template file it references against the OpenCRVS
 //! contract of its profile. The rules live in submodules by concern (the placeholders of each
-//! message, which copy must exist, template files); this module runs them in file order.
+//! message, which copy must exist, template files, what an SMS costs); this module runs them in
+//! file order, with the sample data of `settings.sample_data` for the SMS rules.
 
 mod copy;
 mod coverage;
+mod sms;
 mod suggest;
 
 use crate::catalogue::{Catalogue, Loaded, Notification};
 use crate::contract::{Contract, NotificationSpec};
-use crate::findings::Finding;
+use crate::findings::{Code, Finding, Location};
+use crate::sample::{SampleData, SampleError};
 
 pub use copy::{CopyKind, CopyText, copies_of};
+pub use sms::{ForcingChar, forcing_chars};
 pub use suggest::{closest, suggest_variable};
 
 /// Every finding of a catalogue, in reading order: the catalogue's own lines first, then
@@ -39,6 +43,8 @@ pub fn check(loaded: &Loaded) -> Vec<Finding> {
 /// The rules' findings for a catalogue that loaded, in file order.
 pub fn check_catalogue(catalogue: &Catalogue, source: &crate::source::SourceText) -> Vec<Finding> {
     let contract = Contract::for_profile(catalogue.settings.opencrvs);
+    let (sample, sample_finding) = sample_data(catalogue, source);
+    let sample = sample.as_ref();
     let entries: Vec<_> = catalogue.notifications.iter().collect();
     // Parsing templates dominates on large catalogues; notifications are independent, so the work
     // is split across cores and the findings joined back in file order.
@@ -61,6 +67,7 @@ pub fn check_catalogue(catalogue: &Catalogue, source: &crate::source::SourceText
                             catalogue,
                             source,
                             &context,
+                            sample,
                             &mut templates,
                             &mut findings,
                         );
@@ -79,7 +86,41 @@ pub fn check_catalogue(catalogue: &Catalogue, source: &crate::source::SourceText
             .collect()
     });
     coverage::check_missing_keys(catalogue, &contract, &source.display, &mut findings);
+    findings.extend(sample_finding);
     findings
+}
+
+/// The sample data named by `settings.sample_data`, or the finding that says why it cannot be
+/// used (the SMS rules then measure only what they can without it).
+fn sample_data(
+    catalogue: &Catalogue,
+    source: &crate::source::SourceText,
+) -> (Option<SampleData>, Option<Finding>) {
+    let Some(setting) = &catalogue.settings.sample_data else {
+        return (None, None);
+    };
+    let path = catalogue.resolve(setting.get_ref());
+    match SampleData::load(&path) {
+        Ok(sample) => (Some(sample), None),
+        Err(SampleError::Io { source: err, .. }) => {
+            let message = format!(
+                "`settings.sample_data` names {}, which cannot be read ({err}); fix the path or remove the setting",
+                path.display()
+            );
+            let location = source.location_of_span(&setting.span());
+            (None, Some(Finding::new(Code::Schema, location, message)))
+        }
+        Err(SampleError::Invalid {
+            path,
+            line,
+            column,
+            message,
+        }) => {
+            let location = Location::at(path.display().to_string(), line, column);
+            let message = format!("the sample data is not valid: {message}");
+            (None, Some(Finding::new(Code::Schema, location, message)))
+        }
+    }
 }
 
 /// Findings of one notification only, as `edit` needs before it writes new copy.
@@ -93,12 +134,14 @@ pub fn check_one(
     };
     let contract = Contract::for_profile(catalogue.settings.opencrvs);
     let context = Context::new(&contract, key, notification);
+    let (sample, _) = sample_data(catalogue, source);
     let mut findings = Vec::new();
     coverage::check_notification(catalogue, source, &context, &mut findings);
     copy::check_notification(
         catalogue,
         source,
         &context,
+        sample.as_ref(),
         &mut copy::TemplateFiles::default(),
         &mut findings,
     );

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod history;
 pub mod list;
 pub mod man;
+pub mod preview;
 pub mod send_test;
 pub mod show;
 pub mod toggle;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Diff(args) => diff::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Show(args) => show::run(global, args),
+        Command::Preview(args) => preview::run(global, args),
         Command::Toggle(args) => toggle::run(global, args),
         Command::Edit(args) => edit::run(global, args),
         Command::History(args) => history::run(global, args),

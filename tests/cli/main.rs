@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod preview;
+
 /// The binary, with the environment pinned so output does not depend on the machine.
 pub fn crvs() -> Command {
     let mut cmd = Command::cargo_bin("crvs-comms").expect("the crvs-comms binary is built");

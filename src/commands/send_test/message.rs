@@ -9,9 +9,10 @@ use crvs_comms::contract::{BASE_VARIABLES, Contract};
 use crvs_comms::findings::Finding;
 use crvs_comms::gateway::OutgoingSms;
 use crvs_comms::model::{Audience, Channel};
-use crvs_comms::render::{Escape, RenderError, Renderer};
+use crvs_comms::preview::{self, PreviewError};
+use crvs_comms::render::RenderError;
 use crvs_comms::sample::SampleData;
-use crvs_comms::sms::{self, Encoding, SmsAnalysis};
+use crvs_comms::sms::{Encoding, SmsAnalysis};
 use crvs_comms::source::SourceText;
 use serde_json::{Map, Value};
 
@@ -21,7 +22,6 @@ pub struct Context<'a> {
     pub source: &'a SourceText,
     pub contract: Contract,
     pub sample: SampleData,
-    pub renderer: Renderer,
     pub language: &'a str,
     /// `--set name=value`, applied over the sample data.
     pub overrides: &'a BTreeMap<String, String>,
@@ -45,39 +45,45 @@ pub struct TestMessage {
 /// Why a notification cannot be sent as a test.
 #[derive(Debug)]
 pub enum NotSendable {
-    /// It has no SMS copy at all; OpenCRVS may send its SMS under another key.
-    NoSms { shared_key: Option<String> },
-    /// It has SMS copy, but not in this language.
-    NoCopyIn { languages: Vec<String> },
     /// `check` finds errors in it.
     CheckErrors(Vec<Finding>),
-    /// The copy cannot be rendered (a value is missing, the template does not parse).
-    Unrenderable(RenderError),
+    /// It has no SMS copy in the language, or the copy cannot be rendered.
+    Unrenderable(PreviewError),
 }
 
 impl NotSendable {
+    /// Whether the message exists but is not fit to send (exit 1), as opposed to there being no
+    /// message to send at all (exit 2). A missing sample value counts as unfit, as in `preview`.
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            NotSendable::CheckErrors(_) => true,
+            NotSendable::Unrenderable(why) => why.missing_values().is_some(),
+        }
+    }
+
     /// One line saying why, and what to do.
     pub fn reason(&self, key: &str, language: &str) -> String {
         match self {
-            NotSendable::NoSms {
-                shared_key: Some(shared),
-            } => format!(
-                "`{key}` has no SMS copy: OpenCRVS sends its SMS as `{shared}`; test that key instead"
-            ),
-            NotSendable::NoSms { shared_key: None } => {
-                format!("`{key}` has no SMS copy, so there is nothing to send by SMS")
-            }
-            NotSendable::NoCopyIn { languages } => format!(
-                "`{key}` has no SMS copy in `{language}`; it has {}: choose one with --lang",
-                languages.join(", ")
-            ),
             NotSendable::CheckErrors(findings) => format!(
                 "`{key}` has {} in its {language} SMS; fix {} (`crvs-comms check` lists them) \
                  before sending it",
                 plural(findings.len(), "check error"),
                 if findings.len() == 1 { "it" } else { "them" }
             ),
-            NotSendable::Unrenderable(RenderError::MissingValues(names)) => format!(
+            NotSendable::Unrenderable(PreviewError::NoSms {
+                shared_key: Some(shared),
+                ..
+            }) => format!(
+                "`{key}` has no SMS copy: OpenCRVS sends its SMS as `{shared}`; test that key instead"
+            ),
+            NotSendable::Unrenderable(PreviewError::NoCopyIn { languages, .. }) => format!(
+                "`{key}` has no SMS copy in `{language}`; it has {}: choose one with --lang",
+                languages.join(", ")
+            ),
+            NotSendable::Unrenderable(PreviewError::Render {
+                source: RenderError::MissingValues(names),
+                ..
+            }) => format!(
                 "`{key}` cannot be rendered: no sample value for {}; give one with --set NAME=VALUE \
                  or add it to the sample data",
                 names
@@ -86,50 +92,50 @@ impl NotSendable {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            NotSendable::Unrenderable(other) => format!("`{key}` cannot be rendered: {other}"),
+            NotSendable::Unrenderable(other) => other.to_string(),
         }
     }
 }
 
 impl Context<'_> {
-    /// The test message for the notification `key`, or why there cannot be one.
+    /// The test message for the notification `key`, rendered as `preview` renders it, or why
+    /// there cannot be one.
     pub fn compose(
         &self,
         key: &str,
         notification: &Notification,
     ) -> Result<TestMessage, NotSendable> {
-        let template = self.sms_copy(notification)?;
         let errors = self.check_errors(key);
         if !errors.is_empty() {
             return Err(NotSendable::CheckErrors(errors));
         }
-        let (values, sms) = self
-            .render_sms(key, template)
-            .map_err(NotSendable::Unrenderable)?;
+        let rendered = preview::render_sms(
+            self.catalogue,
+            &self.sample,
+            key,
+            self.language,
+            self.overrides,
+        )
+        .map_err(NotSendable::Unrenderable)?;
+        let template = notification
+            .sms
+            .get(self.language)
+            .map_or("", |copy| copy.get_ref().as_str());
         let spec = crvs_comms::check::Context::new(&self.contract, key, notification).spec;
         Ok(TestMessage {
             key: key.to_owned(),
             language: self.language.to_owned(),
             enabled: notification.enabled,
             audience: notification.audience,
-            sms,
+            variables: core_variables(
+                spec.map(|s| s.variables),
+                notification,
+                template,
+                &rendered.values,
+            ),
+            sms: rendered.analysis,
             email_name: spec.and_then(|spec| spec.core_email_name()),
-            variables: core_variables(spec.map(|s| s.variables), notification, template, &values),
         })
-    }
-
-    fn sms_copy<'n>(&self, notification: &'n Notification) -> Result<&'n str, NotSendable> {
-        if notification.sms.is_empty() {
-            return Err(NotSendable::NoSms {
-                shared_key: notification.sms_key.as_ref().map(|k| k.get_ref().clone()),
-            });
-        }
-        match notification.sms.get(self.language) {
-            Some(copy) => Ok(copy.get_ref()),
-            None => Err(NotSendable::NoCopyIn {
-                languages: notification.sms.keys().cloned().collect(),
-            }),
-        }
     }
 
     /// Errors that concern this SMS: its own, and those of the notification as a whole. An error
@@ -141,22 +147,6 @@ impl Context<'_> {
             .filter(|f| f.channel.is_none_or(|c| c == Channel::Sms))
             .filter(|f| f.language.as_deref().is_none_or(|l| l == self.language))
             .collect()
-    }
-
-    /// Renders one SMS as `preview` does: sample values for the notification and language,
-    /// `--set` over them, no HTML escaping, then NFC and the GSM-7/UCS-2 analysis.
-    ///
-    /// Kept as the one place that renders, so it can give way to preview's own function once
-    /// that is in the library.
-    fn render_sms(
-        &self,
-        key: &str,
-        template: &str,
-    ) -> Result<(BTreeMap<String, String>, SmsAnalysis), RenderError> {
-        let mut values = self.sample.values_for(key, self.language);
-        values.extend(self.overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let text = self.renderer.render(template, &values, Escape::None)?;
-        Ok((values, sms::analyse(&text)))
     }
 }
 

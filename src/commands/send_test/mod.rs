@@ -21,7 +21,6 @@ use crvs_comms::catalogue::Catalogue;
 use crvs_comms::contract::Contract;
 use crvs_comms::gateway::Gateway;
 use crvs_comms::phone;
-use crvs_comms::render::Renderer;
 use crvs_comms::sample::SampleData;
 use indicatif::ProgressBar;
 
@@ -85,7 +84,6 @@ pub fn run(global: &GlobalArgs, args: &SendTestArgs) -> anyhow::Result<Exit> {
         source: &loaded.source,
         contract: Contract::for_profile(catalogue.settings.opencrvs),
         sample: sample_data(&catalogue)?,
-        renderer: Renderer::new(),
         language: &language,
         overrides: &overrides,
     };
@@ -122,10 +120,15 @@ fn language(catalogue: &Catalogue, asked: Option<&str>) -> anyhow::Result<String
 }
 
 fn sample_data(catalogue: &Catalogue) -> anyhow::Result<SampleData> {
-    match catalogue.sample_data_path() {
-        Some(path) => Ok(SampleData::load(&path)?),
-        None => Ok(SampleData::default()),
-    }
+    let Some(path) = catalogue.sample_data_path() else {
+        return Ok(SampleData::default());
+    };
+    SampleData::load(&path).with_context(|| {
+        format!(
+            "fix the sample data named by settings.sample_data ({})",
+            path.display()
+        )
+    })
 }
 
 /// The gateway named by `--gateway`, else by `settings.default_gateway`, else the only one;

@@ -59,27 +59,31 @@ pub fn run(
     }
 }
 
-/// The message, or the reason it cannot be sent: check errors are listed and refuse the send
-/// (exit 1); anything else is an error (exit 2).
+/// The message, or the reason it cannot be sent: check errors (listed) and missing sample values
+/// refuse the send (exit 1); no copy in the language is an error (exit 2).
 fn compose(
     global: &GlobalArgs,
     context: &message::Context<'_>,
     key: &str,
     notification: &Notification,
 ) -> anyhow::Result<TestMessage> {
-    match context.compose(key, notification) {
-        Ok(message) => Ok(message),
-        Err(NotSendable::CheckErrors(findings)) => {
-            let style = findings_report::Style {
-                color: output::stderr_color(global.color),
-            };
-            for finding in &findings {
-                output::note(&findings_report::human_line(finding, style));
-            }
-            let reason = NotSendable::CheckErrors(findings).reason(key, context.language);
-            Err(Refused(reason).into())
+    let why = match context.compose(key, notification) {
+        Ok(message) => return Ok(message),
+        Err(why) => why,
+    };
+    if let NotSendable::CheckErrors(findings) = &why {
+        let style = findings_report::Style {
+            color: output::stderr_color(global.color),
+        };
+        for finding in findings {
+            output::note(&findings_report::human_line(finding, style));
         }
-        Err(other) => anyhow::bail!(other.reason(key, context.language)),
+    }
+    let reason = why.reason(key, context.language);
+    if why.is_refusal() {
+        Err(Refused(reason).into())
+    } else {
+        Err(anyhow::anyhow!(reason))
     }
 }
 

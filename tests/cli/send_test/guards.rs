@@ -164,7 +164,7 @@ async fn a_missing_sample_value_names_the_variable_and_set() {
         dir.path(),
         &["authenticationCodeNotification", "--to", NATIONAL, "--yes"],
     );
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
         "error: `authenticationCodeNotification` cannot be rendered: no sample value for \
@@ -187,4 +187,21 @@ async fn a_missing_sample_value_names_the_variable_and_set() {
         json_body(&request)["messages"][0]["text"],
         "Your OpenCRVS code is 000111. Do not share it."
     );
+}
+
+#[tokio::test]
+async fn an_email_only_notification_names_the_key_to_test_instead() {
+    let server = replying(200, INFOBIP_PENDING).await;
+    let dir = catalogue(&infobip(&server.uri()));
+    let output = run(
+        dir.path(),
+        &["change-phone-number", "--to", NATIONAL, "--yes"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: `change-phone-number` has no SMS copy: OpenCRVS sends its SMS as \
+         `authenticationCodeNotification`; test that key instead\n"
+    );
+    assert!(received(&server).await.is_empty());
 }
