@@ -11,7 +11,8 @@ use crate::commands::man::ManArgs;
 use crate::commands::preview::PreviewArgs;
 use crate::commands::{
     check::CheckArgs, diff::DiffArgs, edit::EditArgs, export::ExportArgs, history::HistoryArgs,
-    import::ImportArgs, list::ListArgs, migrate::MigrateArgs, show::ShowArgs, toggle::ToggleArgs,
+    import::ImportArgs, list::ListArgs, migrate::MigrateArgs, send_test::SendTestArgs,
+    show::ShowArgs, toggle::ToggleArgs,
 };
 
 const EXIT_CODES: &str = "\
@@ -89,6 +90,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Move the catalogue to a newer OpenCRVS release's contract
     Migrate(MigrateArgs),
+    /// Send a real test SMS through a configured gateway (or --dry-run to see the request)
+    #[command(after_help = EXIT_CODES)]
+    SendTest(SendTestArgs),
     /// Write the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = crate::commands::completions::INSTALL)]
     Completions(CompletionsArgs),

@@ -124,6 +124,22 @@ impl Contract {
     }
 }
 
+impl NotificationSpec {
+    /// What OpenCRVS core puts in `templateName.email` when it asks the country configuration
+    /// for this notification: informant notifications reuse their SMS key, staff notifications
+    /// name their email file without its folder and extension (`onboarding-invite`).
+    pub fn core_email_name(&self) -> Option<String> {
+        match self.audience {
+            Audience::Informant => Some(self.key.clone()),
+            Audience::User => {
+                let path = self.email_template.as_deref()?;
+                let file = path.rsplit('/').next().unwrap_or(path);
+                Some(file.strip_suffix(".html").unwrap_or(file).to_owned())
+            }
+        }
+    }
+}
+
 /// Placeholders only OpenCRVS 1.9 (and later) supplies, and only 1.5 supplies: the renamed ones.
 const ONLY_1_9: &[&str] = &["code", "temporaryPassword", "firstname", "newUsername"];
 const ONLY_1_5: &[&str] = &["authCode", "password"];
@@ -646,5 +662,27 @@ mod tests {
         assert_eq!(v19.renamed("authCode"), Some("code"));
         assert_eq!(v15.renamed("regOffice"), Some("crvsOffice"));
         assert_eq!(v15.renamed("trackingId"), None);
+    }
+
+    #[test]
+    fn core_email_names_follow_the_audience() {
+        let contract = Contract::for_profile(Profile::V1_5);
+        let name = |key: &str| contract.get(key).unwrap().core_email_name();
+        assert_eq!(
+            name("birthRegistrationNotification").as_deref(),
+            Some("birthRegistrationNotification")
+        );
+        assert_eq!(
+            name("userCredentialsNotification").as_deref(),
+            Some("onboarding-invite")
+        );
+        assert_eq!(
+            name("authenticationCodeNotification").as_deref(),
+            Some("2-factor-authentication")
+        );
+        assert_eq!(
+            name("retieveUserNameNotification").as_deref(),
+            Some("username-reminder")
+        );
     }
 }

@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crvs_comms::gateway::{EXIT_DELIVERY, GatewayError};
+
 use crate::cli::ColorChoice;
 
 /// How a command ended.
@@ -41,6 +43,11 @@ pub fn code_of(err: &anyhow::Error) -> Exit {
         Exit::Success
     } else if err.downcast_ref::<Refused>().is_some() {
         Exit::Problems
+    } else if let Some(gateway) = err.downcast_ref::<GatewayError>() {
+        match gateway.exit_code() {
+            EXIT_DELIVERY => Exit::Undelivered,
+            _ => Exit::Failure,
+        }
     } else {
         Exit::Failure
     }
@@ -58,4 +65,28 @@ pub fn report(err: &anyhow::Error, color: ColorChoice) -> ExitCode {
         let _ = writeln!(std::io::stderr(), "{label}: {err:#}");
     }
     code.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+
+    use super::*;
+
+    fn failing(err: GatewayError) -> anyhow::Error {
+        Err::<(), _>(err).context("while sending").unwrap_err()
+    }
+
+    #[test]
+    fn a_gateway_error_exits_with_its_own_code_through_context() {
+        let undelivered = failing(GatewayError::Timeout {
+            gateway: "g".into(),
+            seconds: 1,
+        });
+        assert_eq!(code_of(&undelivered), Exit::Undelivered);
+        let unset = failing(GatewayError::MissingCredential {
+            variable: "KEY".into(),
+        });
+        assert_eq!(code_of(&unset), Exit::Failure);
+    }
 }

@@ -12,6 +12,7 @@ pub mod list;
 pub mod man;
 pub mod migrate;
 pub mod preview;
+pub mod send_test;
 pub mod show;
 pub mod toggle;
 mod writes;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Import(args) => import::run(global, args),
         Command::Export(args) => export::run(global, args),
         Command::Migrate(args) => migrate::run(global, args),
+        Command::SendTest(args) => send_test::run(global, args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }

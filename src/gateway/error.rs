@@ -85,6 +85,57 @@ impl GatewayError {
     }
 }
 
+impl GatewayError {
+    /// The same error with `from` replaced by `to` in the text that came from outside (a
+    /// gateway's reason, a transport detail). Gateways may quote the recipient's number back;
+    /// a caller uses this to mask it before the error is shown.
+    pub fn replace_text(self, from: &str, to: &str) -> GatewayError {
+        if from.is_empty() {
+            return self;
+        }
+        let swap = |text: String| text.replace(from, to);
+        match self {
+            GatewayError::Rejected {
+                gateway,
+                status,
+                reason,
+            } => GatewayError::Rejected {
+                gateway,
+                status,
+                reason: swap(reason),
+            },
+            GatewayError::GaveUp {
+                gateway,
+                attempts,
+                last,
+            } => GatewayError::GaveUp {
+                gateway,
+                attempts,
+                last: swap(last),
+            },
+            GatewayError::Connection {
+                gateway,
+                attempts,
+                detail,
+            } => GatewayError::Connection {
+                gateway,
+                attempts,
+                detail: swap(detail),
+            },
+            GatewayError::MalformedResponse {
+                gateway,
+                status,
+                detail,
+            } => GatewayError::MalformedResponse {
+                gateway,
+                status,
+                detail: swap(detail),
+            },
+            other => other,
+        }
+    }
+}
+
 fn http_status(status: Option<u16>) -> String {
     status.map(|s| format!(" (HTTP {s})")).unwrap_or_default()
 }
@@ -125,6 +176,23 @@ mod tests {
              details (HTTP 401)"
         );
         assert_eq!(err.exit_code(), 3);
+    }
+
+    #[test]
+    fn replaces_text_only_where_a_gateway_spoke() {
+        let err = GatewayError::Rejected {
+            gateway: "g260".into(),
+            status: Some(400),
+            reason: "invalid destination 260971234567".into(),
+        };
+        assert_eq!(
+            err.replace_text("260971234567", "260*******67"),
+            GatewayError::Rejected {
+                gateway: "g260".into(),
+                status: Some(400),
+                reason: "invalid destination 260*******67".into(),
+            }
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub use error::{EXIT_CONFIGURATION, EXIT_DELIVERY, GatewayError};
 pub use outcome::{Delivery, Outcome};
 pub use request::{Body, FormField, Header, PreparedRequest, REDACTED};
 pub use retry::RetryPolicy;
+pub use send::SendEvent;
 pub use transport::http_client;
 
 use account::Account;

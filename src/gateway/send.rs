@@ -13,6 +13,20 @@ use super::retry::RetryPolicy;
 use super::transport::{self, Failure, Reply};
 use super::{Gateway, OutgoingSms};
 
+/// One thing that happened during a send, for a caller that shows it as it goes (`--verbose`).
+/// Carries no secret: statuses, waits, and failure details already scrubbed of credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendEvent {
+    /// Attempt `attempt` of `of` is about to go out.
+    Attempting { attempt: u32, of: u32 },
+    /// The gateway answered with this HTTP status.
+    Replied { attempt: u32, status: u16 },
+    /// No answer came: the connection failed or the time ran out.
+    NoReply { attempt: u32, detail: String },
+    /// The next attempt waits this long first (a `Retry-After` included).
+    Waiting { delay: Duration },
+}
+
 /// What one attempt leads to.
 enum Step {
     Done(Result<Delivery, GatewayError>),
@@ -35,21 +49,48 @@ impl Gateway {
         msg: &OutgoingSms<'_>,
         policy: &RetryPolicy,
     ) -> Result<Delivery, GatewayError> {
+        self.send_observed(client, msg, policy, &mut |_| {}).await
+    }
+
+    /// [`Gateway::send`], telling `observe` about every attempt, reply and wait.
+    pub async fn send_observed(
+        &self,
+        client: &reqwest::Client,
+        msg: &OutgoingSms<'_>,
+        policy: &RetryPolicy,
+        observe: &mut dyn FnMut(SendEvent),
+    ) -> Result<Delivery, GatewayError> {
         let request = self.prepare(msg);
+        let of = policy.attempts();
         let mut attempt = 1;
         loop {
+            observe(SendEvent::Attempting { attempt, of });
             let step = match transport::execute(client, &request, self.timeout).await {
-                Ok(reply) => self.judge_reply(reply, attempt),
-                Err(failure) => self.judge_failure(failure, attempt),
+                Ok(reply) => {
+                    observe(SendEvent::Replied {
+                        attempt,
+                        status: reply.status,
+                    });
+                    self.judge_reply(reply, attempt)
+                }
+                Err(failure) => {
+                    observe(SendEvent::NoReply {
+                        attempt,
+                        detail: self.scrub(failure.describe()),
+                    });
+                    self.judge_failure(failure, attempt)
+                }
             };
             let setback = match step {
                 Step::Done(result) => return result,
                 Step::Retry(setback) => setback,
             };
-            if attempt >= policy.attempts() {
+            if attempt >= of {
                 return Err(self.exhausted(setback, attempt));
             }
-            tokio::time::sleep(policy.delay(attempt, setback.retry_after)).await;
+            let delay = policy.delay(attempt, setback.retry_after);
+            observe(SendEvent::Waiting { delay });
+            tokio::time::sleep(delay).await;
             attempt += 1;
         }
     }

@@ -278,3 +278,74 @@ async fn the_opencrvs_notification_reaches_the_country_configuration() {
         .unwrap();
     assert_eq!(delivery.status, "accepted");
 }
+
+#[tokio::test]
+async fn reports_each_attempt_reply_and_wait_to_an_observer() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(PENDING))
+        .mount(&server)
+        .await;
+    let gateway = gateway(Provider::Infobip, &server.uri());
+    let variables = serde_json::Map::new();
+    let mut events = Vec::new();
+    let delivery = gateway
+        .send_observed(&client(), &sms(&variables), &fast(), &mut |event| {
+            events.push(event)
+        })
+        .await
+        .unwrap();
+    assert_eq!(delivery.attempts, 2);
+    assert_eq!(
+        events,
+        vec![
+            SendEvent::Attempting { attempt: 1, of: 3 },
+            SendEvent::Replied {
+                attempt: 1,
+                status: 503
+            },
+            SendEvent::Waiting {
+                delay: Duration::ZERO
+            },
+            SendEvent::Attempting { attempt: 2, of: 3 },
+            SendEvent::Replied {
+                attempt: 2,
+                status: 200
+            },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_observer_hears_why_no_reply_came() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let gateway = gateway(Provider::Infobip, &format!("http://127.0.0.1:{port}"));
+    let variables = serde_json::Map::new();
+    let policy = RetryPolicy {
+        max_attempts: 1,
+        ..fast()
+    };
+    let mut events = Vec::new();
+    let _ = gateway
+        .send_observed(&client(), &sms(&variables), &policy, &mut |event| {
+            events.push(event)
+        })
+        .await;
+    let [
+        SendEvent::Attempting { attempt: 1, of: 1 },
+        SendEvent::NoReply { attempt: 1, detail },
+    ] = events.as_slice()
+    else {
+        panic!("{events:?}")
+    };
+    assert!(detail.starts_with("could not connect: "), "{detail}");
+    assert!(detail.to_lowercase().contains("refused"), "{detail}");
+}

@@ -59,6 +59,18 @@ pub enum Failure {
     Unsendable(String),
 }
 
+impl Failure {
+    /// The failure in a few words, for a progress trace.
+    pub fn describe(&self) -> String {
+        match self {
+            Failure::Unreachable(detail) => format!("could not connect: {detail}"),
+            Failure::TimedOut => "no complete reply in time".to_owned(),
+            Failure::Interrupted(detail) => format!("the connection broke: {detail}"),
+            Failure::Unsendable(detail) => format!("not sent: {detail}"),
+        }
+    }
+}
+
 pub async fn execute(
     client: &reqwest::Client,
     request: &PreparedRequest,

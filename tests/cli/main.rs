@@ -79,3 +79,4 @@ pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
         )
     })
 }
+mod send_test;
