@@ -270,7 +270,7 @@ fn gateways(
         let name = name.into_inner().into_owned();
         match GatewayConfig::deserialize(ValueDeserializer::from(value)) {
             Ok(config) => {
-                for problem in config.problems() {
+                for problem in config.problems_besides_leaked_secrets() {
                     findings.push(Finding::new(
                         Code::Schema,
                         source.location(span.start),

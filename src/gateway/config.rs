@@ -167,8 +167,18 @@ impl GatewayConfig {
     /// Configuration mistakes for this provider, each a sentence saying what to change.
     /// Empty when the gateway is usable.
     pub fn problems(&self) -> Vec<String> {
+        self.collect_problems(true)
+    }
+
+    /// The mistakes besides a credential written into the file (a pasted secret in an `_env`
+    /// field, a password in the URL), which `check` reports on their own as `secret-in-file`.
+    pub fn problems_besides_leaked_secrets(&self) -> Vec<String> {
+        self.collect_problems(false)
+    }
+
+    fn collect_problems(&self, with_leaked_secrets: bool) -> Vec<String> {
         let mut problems = Vec::new();
-        if let Some(problem) = url_problem(&self.url) {
+        if let Some(problem) = url_problem(&self.url, with_leaked_secrets) {
             problems.push(problem);
         }
         let uses = self.provider.fields();
@@ -187,7 +197,7 @@ impl GatewayConfig {
                     self.provider,
                     field.name()
                 )),
-                Some(value) => problems.extend(value_problem(field, value)),
+                Some(value) => problems.extend(value_problem(field, value, with_leaked_secrets)),
             }
         }
         if self.timeout_seconds == Some(0) {
@@ -202,7 +212,7 @@ impl GatewayConfig {
     }
 }
 
-fn value_problem(field: Field, value: &str) -> Option<String> {
+fn value_problem(field: Field, value: &str, with_leaked_secrets: bool) -> Option<String> {
     if value.trim().is_empty() {
         return Some(format!(
             "{} is empty; give it a value or remove it",
@@ -211,7 +221,7 @@ fn value_problem(field: Field, value: &str) -> Option<String> {
     }
     // The value is deliberately not repeated: if it is not a variable name it is likely a
     // secret pasted in the wrong place, and echoing it would spread it further.
-    (field.names_a_variable() && !is_variable_name(value)).then(|| {
+    (with_leaked_secrets && field.names_a_variable() && !is_variable_name(value)).then(|| {
         format!(
             "{} does not look like the name of an environment variable (letters, digits and _, \
              not starting with a digit); if a secret was pasted there, remove it from the \
@@ -230,7 +240,7 @@ pub fn is_variable_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn url_problem(url: &str) -> Option<String> {
+fn url_problem(url: &str, with_leaked_secrets: bool) -> Option<String> {
     // The URL itself is not quoted back: it might embed credentials.
     let parsed = match reqwest::Url::parse(url) {
         Ok(parsed) => parsed,
@@ -239,7 +249,7 @@ fn url_problem(url: &str) -> Option<String> {
     if !matches!(parsed.scheme(), "http" | "https") {
         return Some("url must start with https:// (or http:// for a local test server)".into());
     }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+    if with_leaked_secrets && (!parsed.username().is_empty() || parsed.password().is_some()) {
         return Some(
             "url must not contain a user name or password; keep credentials in environment \
              variables"

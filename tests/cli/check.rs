@@ -464,3 +464,24 @@ fn a_broken_file_never_panics() {
     assert_eq!(code, 1);
     assert_eq!(report["findings"][0]["code"], "toml-syntax");
 }
+
+#[test]
+fn a_secret_pasted_into_an_env_field_or_a_url_is_reported_once() {
+    let text = format!(
+        "{}\n[gateways.infobip]\nprovider = \"infobip\"\nurl = \"https://sms:hunter2@api.example.org\"\napi_key_env = \"9f8e7d6c-5b4a-live\"\n",
+        minimal()
+    );
+    let (report, code) = check_text(&text, &[]);
+    assert_eq!(code, 1);
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["secret-in-file", "secret-in-file"], "{report:#}");
+    assert_eq!(at(&report["findings"][0]), position(&text, "\"https://sms"));
+    assert_eq!(at(&report["findings"][1]), position(&text, "\"9f8e7d6c"));
+    let serialised = report.to_string();
+    assert!(!serialised.contains("hunter2") && !serialised.contains("9f8e7d6c-5b4a-live"));
+}
