@@ -180,11 +180,15 @@ impl<'a> Context<'a> {
         self.spec.is_none() && self.notification.variables.is_none()
     }
 
-    /// Whether OpenCRVS sends this notification as an SMS at all.
+    /// Whether OpenCRVS sends this notification as an SMS at all. A deployment's own notification
+    /// is an SMS when it has SMS copy, or no email to be instead.
     pub fn has_sms(&self) -> bool {
         if self.notification.sms_key.is_some() {
             return false;
         }
-        self.spec.is_none_or(|spec| spec.has_sms)
+        match self.spec {
+            Some(spec) => spec.has_sms,
+            None => !self.notification.sms.is_empty() || self.notification.email.is_none(),
+        }
     }
 }

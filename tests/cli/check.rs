@@ -485,3 +485,25 @@ fn a_secret_pasted_into_an_env_field_or_a_url_is_reported_once() {
     let serialised = report.to_string();
     assert!(!serialised.contains("hunter2") && !serialised.contains("9f8e7d6c-5b4a-live"));
 }
+
+#[test]
+fn a_custom_email_only_notification_needs_no_sms_copy() {
+    let text = format!(
+        "{}\n[notifications.certificateReady]\naudience = \"informant\"\nevent = \"birth\"\nenabled = true\nvariables = [\"trackingId\"]\nemail.subject.en = \"Certificate {{{{trackingId}}}}\"\nemail.subject.fr = \"Acte {{{{trackingId}}}}\"\nemail.body = \"templates/ready.html\"\n",
+        minimal()
+    );
+    let body = "<p>Your certificate for {{trackingId}} is ready.</p>\n";
+    let (report, code) = check_text(&text, &[("templates/ready.html", body)]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["findings"], serde_json::json!([]));
+
+    let without_email = text.replace("email.body = \"templates/ready.html\"\n", "").replace("email.subject.en = \"Certificate {{trackingId}}\"\nemail.subject.fr = \"Acte {{trackingId}}\"\n", "");
+    let (report, _) = check_text(&without_email, &[]);
+    let missing: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "missing-copy")
+        .collect();
+    assert_eq!(missing.len(), 2, "{report:#}");
+}
