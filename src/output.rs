@@ -38,3 +38,30 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
 }
+
+/// Where a table is printed, so it wraps to that terminal's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// A table in the house style. On a terminal it wraps to the terminal's width (but a width under
+/// 40, as some terminals report 0, would print a letter a line, so then it does not wrap); off a
+/// terminal rows stay whole, for files and `grep`.
+pub fn table<const N: usize>(stream: Stream, header: [&str; N]) -> comfy_table::Table {
+    use comfy_table::{ContentArrangement, presets::UTF8_FULL_CONDENSED};
+    let mut table = comfy_table::Table::new();
+    if stream == Stream::Stderr {
+        table.use_stderr();
+    }
+    let arrangement = match table.width() {
+        Some(width) if width < 40 => ContentArrangement::Disabled,
+        _ => ContentArrangement::Dynamic,
+    };
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(arrangement)
+        .set_header(header);
+    table
+}

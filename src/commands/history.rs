@@ -3,7 +3,6 @@
 //! where they were noticed.
 
 use clap::Args;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use crvs_comms::catalogue::DEFAULT_HISTORY_FILE;
 use crvs_comms::store::history::{self, Entry};
 
@@ -79,15 +78,10 @@ fn only_key(mut entry: Entry, key: Option<&str>) -> Option<Entry> {
 }
 
 fn table(entries: &[Entry]) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["revision", "when (UTC)", "actor", "changes"]);
-    // Off a terminal the table cannot ask for the width; honour COLUMNS when it is set.
-    if let Some(width) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        table.set_width(width);
-    }
+    let mut table = output::table(
+        output::Stream::Stdout,
+        ["revision", "when (UTC)", "actor", "changes"],
+    );
     for entry in entries {
         let mut changes: Vec<String> = Vec::new();
         if let Some(hand_edit) = &entry.hand_edit {

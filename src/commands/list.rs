@@ -1,7 +1,6 @@
 //! `crvs-comms list`: every notification as a table (or JSON), with filters.
 
 use clap::Args;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use crvs_comms::catalogue::{Catalogue, Notification};
 use crvs_comms::model::{Audience, Channel, Event};
 use serde::Serialize;
@@ -115,11 +114,9 @@ fn row<'a>(catalogue: &'a Catalogue, key: &'a str, notification: &'a Notificatio
 }
 
 fn table(catalogue: &Catalogue, rows: &[Row<'_>]) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header([
+    let mut table = output::table(
+        output::Stream::Stdout,
+        [
             "key",
             "label",
             "audience",
@@ -127,7 +124,8 @@ fn table(catalogue: &Catalogue, rows: &[Row<'_>]) -> String {
             "enabled",
             "channels",
             "languages",
-        ]);
+        ],
+    );
     let total = catalogue.settings.languages().count();
     for row in rows {
         let channels: Vec<&str> = row.channels.iter().map(|c| c.as_str()).collect();

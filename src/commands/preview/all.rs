@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use crvs_comms::catalogue::Catalogue;
 use crvs_comms::preview::{self, SmsRow};
 use crvs_comms::sample::SampleData;
@@ -54,11 +53,9 @@ pub fn run(
 }
 
 fn table(rows: &[SmsRow], limit: usize) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header([
+    let mut table = output::table(
+        output::Stream::Stdout,
+        [
             "notification",
             "lang",
             "enabled",
@@ -67,7 +64,8 @@ fn table(rows: &[SmsRow], limit: usize) -> String {
             "parts",
             "worst case",
             "note",
-        ]);
+        ],
+    );
     let over = |parts: Option<usize>| match parts {
         Some(parts) if parts > limit => format!("{parts} !"),
         Some(parts) => parts.to_string(),

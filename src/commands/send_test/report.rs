@@ -2,13 +2,13 @@
 //! result), the outcome of each message, and the summary table of `--all`, in human or JSON form.
 //! The recipient's number only ever appears masked.
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use crvs_comms::gateway::{Delivery, Gateway, GatewayError, PreparedRequest};
 use crvs_comms::phone;
 use crvs_comms::sms::Encoding;
 use serde::Serialize;
 
 use super::message::{TestMessage, plural};
+use crate::output;
 
 /// Where the messages of a run go.
 #[derive(Debug, Serialize)]
@@ -209,8 +209,8 @@ pub fn human_single(route: &Route, message: &TestMessage, verdict: &Verdict) -> 
 
 /// The list `--all` asks to confirm.
 pub fn human_plan(route: &Route, messages: &[TestMessage], skipped: &[MessageReport]) -> String {
-    let mut table = new_table(
-        Stream::Stderr,
+    let mut table = output::table(
+        output::Stream::Stderr,
         ["notification", "encoding", "parts", "text"],
     );
     for message in messages {
@@ -275,8 +275,8 @@ impl std::fmt::Display for Tally {
 
 /// The summary table of `--all`.
 pub fn human_summary(reports: &[MessageReport]) -> String {
-    let mut table = new_table(
-        Stream::Stdout,
+    let mut table = output::table(
+        output::Stream::Stdout,
         ["notification", "parts", "result", "detail"],
     );
     for report in reports {
@@ -307,29 +307,6 @@ pub fn human_summary(reports: &[MessageReport]) -> String {
         ]);
     }
     format!("{table}\n{}\n", Tally::of(reports))
-}
-
-/// Where a table is shown, so it wraps to that terminal's width.
-enum Stream {
-    Stdout,
-    Stderr,
-}
-
-fn new_table(stream: Stream, header: [&str; 4]) -> Table {
-    let mut table = Table::new();
-    if matches!(stream, Stream::Stderr) {
-        table.use_stderr();
-    }
-    // Some terminals report a width of 0; wrapping to that would print one letter a line.
-    let arrangement = match table.width() {
-        Some(width) if width < 40 => ContentArrangement::Disabled,
-        _ => ContentArrangement::Dynamic,
-    };
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(arrangement)
-        .set_header(header);
-    table
 }
 
 /// The JSON report of one message.
