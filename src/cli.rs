@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use crvs_comms::model::{Audience, Channel, Event, Profile};
 
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::man::ManArgs;
@@ -131,4 +132,47 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .filter(|n| n.is_finite() && *n >= 0.0 && *n * scale < 86_400.0)
         .map(|n| Duration::from_secs_f64(n * scale))
         .ok_or_else(|| "expected a duration like 5s or 500ms".to_owned())
+}
+
+// Value parsers shared by the commands' arguments: each says what it expected.
+
+pub fn parse_audience(text: &str) -> Result<Audience, String> {
+    match text {
+        "informant" => Ok(Audience::Informant),
+        "user" => Ok(Audience::User),
+        _ => Err("expected `informant` or `user`".to_owned()),
+    }
+}
+
+pub fn parse_event(text: &str) -> Result<Event, String> {
+    match text {
+        "birth" => Ok(Event::Birth),
+        "death" => Ok(Event::Death),
+        "marriage" => Ok(Event::Marriage),
+        _ => Err("expected `birth`, `death` or `marriage`".to_owned()),
+    }
+}
+
+pub fn parse_channel(text: &str) -> Result<Channel, String> {
+    match text {
+        "sms" => Ok(Channel::Sms),
+        "email" => Ok(Channel::Email),
+        _ => Err("expected `sms` or `email`".to_owned()),
+    }
+}
+
+pub fn parse_profile(text: &str) -> Result<Profile, String> {
+    Profile::parse(text).ok_or_else(|| "expected `1.5` or `1.9`".to_owned())
+}
+
+/// `--set NAME=VALUE`: a variable's value for one run.
+pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "`{text}` is not NAME=VALUE; write it like --set trackingId=B7X2K9Q"
+        )),
+    }
 }

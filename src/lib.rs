@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod git;
 pub mod migrate;
 pub mod model;
+pub mod parallel;
 pub mod phone;
 pub mod placeholders;
 pub mod preview;

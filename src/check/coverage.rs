@@ -172,25 +172,8 @@ fn check_sms_copy(
     context: &Context<'_>,
     findings: &mut Vec<Finding>,
 ) {
-    for language in catalogue.settings.languages() {
-        let present = context
-            .notification
-            .sms
-            .get(language)
-            .is_some_and(|t| !t.get_ref().trim().is_empty());
-        if !present {
-            findings.push(missing(
-                source,
-                context,
-                Channel::Sms,
-                language,
-                format!(
-                    "no SMS copy in `{language}`, but {} is delivered by SMS; add `sms.{language}`",
-                    audience_words(context)
-                ),
-            ));
-        }
-    }
+    let copy = |language: &str| context.notification.sms.get(language);
+    check_each_language(catalogue, source, context, Channel::Sms, copy, findings);
 }
 
 fn check_email_copy(
@@ -199,21 +182,15 @@ fn check_email_copy(
     context: &Context<'_>,
     findings: &mut Vec<Finding>,
 ) {
-    for language in catalogue.settings.languages() {
-        let present = context
-            .notification
-            .email_subject(language)
-            .is_some_and(|t| !t.get_ref().trim().is_empty());
-        if !present {
-            findings.push(missing(
-                source,
-                context,
-                Channel::Email,
-                language,
-                format!("no email subject in `{language}`, but {} is delivered by email; add `email.subject.{language}`", audience_words(context)),
-            ));
-        }
-    }
+    let subject = |language: &str| context.notification.email_subject(language);
+    check_each_language(
+        catalogue,
+        source,
+        context,
+        Channel::Email,
+        subject,
+        findings,
+    );
     if context.notification.email_body().is_none() {
         findings.push(
             Finding::new(
@@ -224,6 +201,37 @@ fn check_email_copy(
             .notification(context.key)
             .channel(Channel::Email, None),
         );
+    }
+}
+
+/// A `missing-copy` finding for each configured language in which `text_in` finds no text: the
+/// SMS copy, or for email the subject (the body is one file, checked on its own).
+fn check_each_language<'n>(
+    catalogue: &Catalogue,
+    source: &SourceText,
+    context: &Context<'_>,
+    channel: Channel,
+    text_in: impl Fn(&str) -> Option<&'n toml::Spanned<String>>,
+    findings: &mut Vec<Finding>,
+) {
+    let (what, field, by) = match channel {
+        Channel::Sms => ("SMS copy", "sms", "SMS"),
+        Channel::Email => ("email subject", "email.subject", "email"),
+    };
+    for language in catalogue.settings.languages() {
+        let present = text_in(language).is_some_and(|t| !t.get_ref().trim().is_empty());
+        if !present {
+            findings.push(missing(
+                source,
+                context,
+                channel,
+                language,
+                format!(
+                    "no {what} in `{language}`, but {} is delivered by {by}; add `{field}.{language}`",
+                    audience_words(context)
+                ),
+            ));
+        }
     }
 }
 

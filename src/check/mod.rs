@@ -46,44 +46,22 @@ pub fn check_catalogue(catalogue: &Catalogue, source: &crate::source::SourceText
     let (sample, sample_finding) = sample_data(catalogue, source);
     let sample = sample.as_ref();
     let entries: Vec<_> = catalogue.notifications.iter().collect();
-    // Parsing templates dominates on large catalogues; notifications are independent, so the work
-    // is split across cores and the findings joined back in file order.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = entries.len().div_ceil(workers).max(64);
-    let mut findings: Vec<Finding> = std::thread::scope(|scope| {
-        let handles: Vec<_> = entries
-            .chunks(chunk)
-            .map(|part| {
-                let contract = &contract;
-                scope.spawn(move || {
-                    let mut findings = Vec::new();
-                    let mut templates = copy::TemplateFiles::default();
-                    for (key, notification) in part {
-                        let context = Context::new(contract, key, notification);
-                        coverage::check_notification(catalogue, source, &context, &mut findings);
-                        copy::check_notification(
-                            catalogue,
-                            source,
-                            &context,
-                            sample,
-                            &mut templates,
-                            &mut findings,
-                        );
-                    }
-                    findings
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    let mut findings = crate::parallel::map_chunks(&entries, |part| {
+        let mut findings = Vec::new();
+        let mut templates = copy::TemplateFiles::default();
+        for (key, notification) in part {
+            let context = Context::new(&contract, key, notification);
+            coverage::check_notification(catalogue, source, &context, &mut findings);
+            copy::check_notification(
+                catalogue,
+                source,
+                &context,
+                sample,
+                &mut templates,
+                &mut findings,
+            );
+        }
+        findings
     });
     coverage::check_missing_keys(catalogue, &contract, &source.display, &mut findings);
     findings.extend(sample_finding);

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::writes;
 use crate::cli::{Format, GlobalArgs, WriteArgs};
+use crate::cli::{parse_channel, parse_profile};
 use crate::exit::{Exit, Refused};
 use crate::output;
 
@@ -55,18 +56,6 @@ pub struct ImportCountryconfigArgs {
     pub format: Format,
     #[command(flatten)]
     pub write: WriteArgs,
-}
-
-pub fn parse_profile(text: &str) -> Result<Profile, String> {
-    Profile::parse(text).ok_or_else(|| "expected `1.5` or `1.9`".to_owned())
-}
-
-fn parse_channel(text: &str) -> Result<Channel, String> {
-    match text {
-        "sms" => Ok(Channel::Sms),
-        "email" => Ok(Channel::Email),
-        _ => Err("expected `sms` or `email`".to_owned()),
-    }
 }
 
 pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<Exit> {
@@ -305,12 +294,7 @@ fn finish(
             hand_edit,
             ..
         } => {
-            if let Some(hand_edit) = hand_edit {
-                output::note(&format!(
-                    "note: {}; recorded in the history",
-                    hand_edit.describe()
-                ));
-            }
+            writes::note_hand_edit(hand_edit.as_ref());
             (*revision, None, true)
         }
     };

@@ -6,6 +6,7 @@ use crvs_comms::model::{Audience, Channel, Event};
 use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs};
+use crate::cli::{parse_audience, parse_event};
 use crate::exit::Exit;
 use crate::output;
 
@@ -26,23 +27,6 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-}
-
-pub fn parse_audience(text: &str) -> Result<Audience, String> {
-    match text {
-        "informant" => Ok(Audience::Informant),
-        "user" => Ok(Audience::User),
-        _ => Err("expected `informant` or `user`".to_owned()),
-    }
-}
-
-pub fn parse_event(text: &str) -> Result<Event, String> {
-    match text {
-        "birth" => Ok(Event::Birth),
-        "death" => Ok(Event::Death),
-        "marriage" => Ok(Event::Marriage),
-        _ => Err("expected `birth`, `death` or `marriage`".to_owned()),
-    }
 }
 
 #[derive(Serialize)]

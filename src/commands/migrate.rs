@@ -11,9 +11,8 @@ use crvs_comms::model::Profile;
 use crvs_comms::store::{Change, Outcome, atomic};
 use serde::Serialize;
 
-use super::import::parse_profile;
 use super::writes;
-use crate::cli::{Format, GlobalArgs, WriteArgs};
+use crate::cli::{Format, GlobalArgs, WriteArgs, parse_profile};
 use crate::exit::{Exit, Refused};
 use crate::output;
 
@@ -143,12 +142,7 @@ fn report(migration: &Migration, outcome: &Outcome, args: &MigrateArgs) -> anyho
             hand_edit,
             ..
         } => {
-            if let Some(hand_edit) = hand_edit {
-                output::note(&format!(
-                    "note: {}; recorded in the history",
-                    hand_edit.describe()
-                ));
-            }
+            writes::note_hand_edit(hand_edit.as_ref());
             (*revision, None)
         }
     };

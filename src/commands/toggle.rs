@@ -10,9 +10,8 @@ use crvs_comms::contract::Contract;
 use crvs_comms::model::{Audience, Event};
 use crvs_comms::store::{Change, StoreError, Transaction, document};
 
-use super::list::{parse_audience, parse_event};
 use super::writes;
-use crate::cli::{GlobalArgs, WriteArgs};
+use crate::cli::{GlobalArgs, WriteArgs, parse_audience, parse_event};
 use crate::exit::{Exit, Refused};
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! `--expect-revision`, `--lock-timeout` and `--actor`; the report of what was written; and the
 //! exit code of each way a write can fail (a refusal is 1, anything else 2).
 
+use crvs_comms::store::history::HandEdit;
 use crvs_comms::store::{Change, Outcome, StoreError, Transaction, WriteOptions};
 
 use crate::cli::{GlobalArgs, WriteArgs};
@@ -105,12 +106,7 @@ pub fn report(
             changes,
             hand_edit,
         } => {
-            if let Some(hand_edit) = hand_edit {
-                output::note(&format!(
-                    "note: {}; recorded in the history",
-                    hand_edit.describe()
-                ));
-            }
+            note_hand_edit(hand_edit.as_ref());
             let mut text: String = changes.iter().map(|c| describe(c) + "\n").collect();
             text.push_str(&format!("revision: {} → {revision}\n", revision - 1));
             output::print(&text)?;
@@ -128,6 +124,16 @@ pub fn show_value(field: &str, value: Option<&serde_json::Value>) -> String {
         }
         Some(serde_json::Value::String(text)) => format!("{text:?}"),
         Some(other) => other.to_string(),
+    }
+}
+
+/// Tells the user that the write found (and recorded) an edit made outside crvs-comms.
+pub fn note_hand_edit(hand_edit: Option<&HandEdit>) {
+    if let Some(hand_edit) = hand_edit {
+        output::note(&format!(
+            "note: {}; recorded in the history",
+            hand_edit.describe()
+        ));
     }
 }
 

@@ -50,7 +50,7 @@ pub fn preview_all(
             .map(|language| row(sample, key, notification, language, overrides, limit))
             .collect::<Vec<_>>()
     };
-    in_parallel(&entries, rows_of)
+    crate::parallel::map_chunks(&entries, |part| part.iter().flat_map(&rows_of).collect())
 }
 
 fn row(
@@ -119,30 +119,4 @@ fn no_copy(err: &PreviewError, language: &str) -> String {
         } => format!("no SMS copy in `{language}`"),
         _ => "no SMS copy".to_owned(),
     }
-}
-
-/// Maps `items` in chunks across the cores and joins the results back in order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> Vec<R> + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = items.len().div_ceil(workers).max(64);
-    if items.len() <= chunk {
-        return items.iter().flat_map(&map).collect();
-    }
-    std::thread::scope(|scope| {
-        let map = &map;
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().flat_map(map).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
 }

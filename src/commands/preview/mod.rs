@@ -15,6 +15,7 @@ use crvs_comms::model::Channel;
 use crvs_comms::sample::SampleData;
 
 use crate::cli::{Format, GlobalArgs};
+use crate::cli::{parse_assignment, parse_channel};
 use crate::exit::Exit;
 
 #[derive(Debug, Args)]
@@ -43,25 +44,6 @@ pub struct PreviewArgs {
     /// Write the rendered email body to this HTML file
     #[arg(long, value_name = "FILE.html", conflicts_with = "all")]
     pub out: Option<PathBuf>,
-}
-
-fn parse_channel(text: &str) -> Result<Channel, String> {
-    match text {
-        "sms" => Ok(Channel::Sms),
-        "email" => Ok(Channel::Email),
-        _ => Err("expected `sms` or `email`".to_owned()),
-    }
-}
-
-fn parse_assignment(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_owned(), value.to_owned()))
-        }
-        _ => Err(format!(
-            "`{text}` is not NAME=VALUE; write it like --set trackingId=B7X2K9Q"
-        )),
-    }
 }
 
 pub fn run(global: &GlobalArgs, args: &PreviewArgs) -> anyhow::Result<Exit> {

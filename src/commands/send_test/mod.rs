@@ -24,6 +24,7 @@ use crvs_comms::phone;
 use crvs_comms::sample::SampleData;
 use indicatif::ProgressBar;
 
+use crate::cli::parse_assignment;
 use crate::cli::{Format, GlobalArgs};
 use crate::exit::{Exit, Refused};
 use crate::output;
@@ -61,17 +62,6 @@ pub struct SendTestArgs {
     /// Show each attempt, reply status and retry wait on stderr (never a secret)
     #[arg(long, short = 'v')]
     pub verbose: bool,
-}
-
-fn parse_assignment(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_owned(), value.to_owned()))
-        }
-        _ => Err(format!(
-            "`{text}` is not NAME=VALUE; write it like --set trackingId=B7X2K9Q"
-        )),
-    }
 }
 
 pub fn run(global: &GlobalArgs, args: &SendTestArgs) -> anyhow::Result<Exit> {
